@@ -1,0 +1,100 @@
+"""What every dialect shares, and the flags a dialect flips.
+
+A dialect is a type table plus a few capability flags (the sqlglot shape):
+subclasses spread `BASE_TYPES` and override the entries that differ. SQL
+text lives in templates; this module only answers the small questions the
+templates ask (how to quote a name, spell a type, write a literal).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from typing import Callable, ClassVar
+
+from codegen.model import Column, ColumnType, Default
+
+TypeRule = Callable[[ColumnType], str]
+
+
+def fixed(sql: str) -> TypeRule:
+    return lambda t: sql
+
+
+BASE_TYPES: dict[str, TypeRule] = {
+    "smallint": fixed("SMALLINT"),
+    "integer": fixed("INTEGER"),
+    "bigint": fixed("BIGINT"),
+    "string": lambda t: f"VARCHAR({t.length})" if t.length else "TEXT",
+    "text": fixed("TEXT"),
+    "boolean": fixed("BOOLEAN"),
+    "decimal": lambda t: f"NUMERIC({t.precision}, {t.scale or 0})" if t.precision else "NUMERIC",
+    "float": fixed("DOUBLE PRECISION"),
+    "date": fixed("DATE"),
+    "time": fixed("TIME"),
+    "timestamp": fixed("TIMESTAMP"),
+    "uuid": fixed("UUID"),
+    "json": fixed("JSON"),
+    "binary": fixed("BLOB"),
+    "enum": fixed("TEXT"),
+}
+
+FK_ACTIONS = {
+    "cascade": "CASCADE", "restrict": "RESTRICT", "set_null": "SET NULL",
+    "set_default": "SET DEFAULT", "no_action": "NO ACTION",
+}
+
+NOW = {"timestamp": "CURRENT_TIMESTAMP", "date": "CURRENT_DATE", "time": "CURRENT_TIME"}
+
+
+class Dialect:
+    name: ClassVar[str]
+    TYPES: ClassVar[dict[str, TypeRule]] = BASE_TYPES
+    max_identifier_length: ClassVar[int | None] = None
+    # The SQLAlchemy dialect whose identifier preparer knows the reserved words.
+    sqlalchemy_module: ClassVar[str]
+
+    transactional_ddl: ClassVar[bool] = True
+    native_enums: ClassVar[bool] = False  # CREATE TYPE ... AS ENUM
+    supports_comments: ClassVar[bool] = False  # COMMENT ON
+    alter_constraints: ClassVar[bool] = True  # ALTER TABLE ... ADD/DROP CONSTRAINT
+    lazy_foreign_keys: ClassVar[bool] = False  # a REFERENCES may name a table created later
+    boolean_literals: ClassVar[tuple[str, str]] = ("FALSE", "TRUE")
+
+    def type_sql(self, ctype: ColumnType) -> str:
+        return self.TYPES[ctype.kind](ctype)
+
+    def quote(self, name: str) -> str:
+        return _preparer(self.sqlalchemy_module).quote(name)
+
+    def literal(self, value: object) -> str:
+        """A SQL literal no entity text can break out of: quotes doubled, nothing else special."""
+        if value is None:
+            return "NULL"
+        if isinstance(value, bool):
+            return self.boolean_literals[value]
+        if isinstance(value, (int, float)):
+            return repr(value)
+        return "'" + str(value).replace("'", "''") + "'"
+
+    def default_sql(self, column: Column, default: Default | None = None) -> str | None:
+        default = default or column.default
+        if default is None:
+            return None
+        if default.kind == "now":
+            return NOW[column.type.kind]
+        if default.kind == "sql":
+            return self.raw_default(str(default.value))
+        return self.literal(default.value)
+
+    def raw_default(self, sql: str) -> str:
+        return sql
+
+    def fk_action(self, action: str | None) -> str | None:
+        return FK_ACTIONS[action] if action else None
+
+
+@functools.cache
+def _preparer(module: str):
+    # SQLAlchemy is imported only when SQL is rendered, not for `codegen --help`.
+    return importlib.import_module(module).dialect().identifier_preparer

@@ -1,0 +1,22 @@
+"""PostgreSQL: native enums, comments, identity columns, transactional DDL."""
+
+from __future__ import annotations
+
+from codegen.dialects.base import BASE_TYPES, Dialect, fixed
+
+
+class PostgreSQL(Dialect):
+    name = "postgresql"
+    sqlalchemy_module = "sqlalchemy.dialects.postgresql.psycopg"
+    max_identifier_length = 63
+    TYPES = {
+        **BASE_TYPES,
+        "time": lambda t: "TIME WITH TIME ZONE" if t.timezone else "TIME",
+        "timestamp": lambda t: "TIMESTAMP WITH TIME ZONE" if t.timezone else "TIMESTAMP",
+        "json": fixed("JSONB"),
+        "binary": fixed("BYTEA"),
+        # the type CREATE TYPE made; quoted like any identifier
+        "enum": lambda t: PostgreSQL().quote(t.enum_name or ""),
+    }
+    native_enums = True
+    supports_comments = True

@@ -1,0 +1,32 @@
+"""SQLite: few types, no ALTER for constraints, lazily checked foreign keys."""
+
+from __future__ import annotations
+
+from codegen import naming
+from codegen.dialects.base import BASE_TYPES, Dialect, fixed
+
+
+class SQLite(Dialect):
+    name = "sqlite"
+    sqlalchemy_module = "sqlalchemy.dialects.sqlite.pysqlite"
+    max_identifier_length = None
+    TYPES = {
+        **BASE_TYPES,
+        "smallint": fixed("INTEGER"),
+        "bigint": fixed("INTEGER"),
+        "string": fixed("TEXT"),
+        "decimal": fixed("NUMERIC"),
+        "float": fixed("REAL"),
+        "uuid": fixed("CHAR(36)"),
+    }
+    alter_constraints = False
+    lazy_foreign_keys = True
+    boolean_literals = ("0", "1")
+
+    def raw_default(self, sql: str) -> str:
+        # SQLite accepts an expression as a default only inside parentheses.
+        return f"({sql})"
+
+    def enum_check_name(self, table: str, column: str) -> str:
+        """SQLite has no enum type: the values are a CHECK named `ck_<table>_<column>_values`."""
+        return naming.check(table, f"{column}_values", self.max_identifier_length)

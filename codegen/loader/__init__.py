@@ -1,0 +1,146 @@
+"""loader: entity files -> resolved `Schema` (DESIGN.md, "The data path").
+
+    >>> schema = load_schema(Path("entities"), max_identifier_length=63)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from codegen.errors import Problem, UserError
+from codegen.loader.format import CHECK_KEYS, ENTITY_KEYS, FIELD_KEYS, INDEX_KEYS, EntitySpec
+from codegen.loader.resolve import SourceEntity, did_you_mean, resolve
+from codegen.loader.yaml_source import MarkedDict, MarkedList, locate, read_yaml
+from codegen.model import Schema
+
+__all__ = ["load_schema", "entity_files"]
+
+
+def entity_files(folder: Path) -> list[Path]:
+    """Every *.yaml / *.yml below `folder`, in a stable order."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_schema(folder: Path, max_identifier_length: int | None, display_root: Path | None = None) -> Schema:
+    """Read, validate and resolve every entity file below `folder`.
+
+    Raises UserError listing every problem (file:line:column, what, fix).
+    """
+    sources: list[SourceEntity] = []
+    problems: list[Problem] = []
+    for path in entity_files(folder):
+        shown = _display(path, display_root)
+        try:
+            sources.extend(_read_file(path, shown))
+        except UserError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise UserError(problems)
+    return resolve(sources, max_identifier_length)
+
+
+def _display(path: Path, root: Path | None) -> str:
+    try:
+        return str(path.relative_to(root)) if root else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _read_file(path: Path, shown: str) -> list[SourceEntity]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError.at(shown, f"not UTF-8 text ({exc.reason} at byte {exc.start})", "save the file as UTF-8") from None
+    data = read_yaml(text, shown)
+    if data is None:
+        return []  # an empty file (or only comments) declares nothing
+    if not isinstance(data, MarkedDict):
+        raise UserError.at(shown, "an entity file must be a mapping with `entity:` or an `entities:` list",
+                           "start the file with `entity: Name`", line=1, column=1)
+    if "entity" not in data and "entities" in data:
+        items = data["entities"]
+        extra = [k for k in data if k != "entities"]
+        if extra:
+            raise UserError.at(shown, f"unknown top-level key `{extra[0]}` beside `entities:`",
+                               "move it into one of the listed entities", *_pos(locate(shown, data, (extra[0],), True)))
+        if not isinstance(items, MarkedList):
+            raise UserError.at(shown, "`entities:` must be a list of entities", "write `entities:` then `- entity: Name` items",
+                               *_pos(locate(shown, data, ("entities",))))
+        return [_validate(shown, data, ("entities", i), item) for i, item in enumerate(items)]
+    return [_validate(shown, data, (), data)]
+
+
+def _pos(location) -> tuple:
+    return (location.line, location.column)
+
+
+def _validate(shown: str, raw: Any, path: tuple[Any, ...], item: Any) -> SourceEntity:
+    try:
+        spec = EntitySpec.model_validate(item)
+    except ValidationError as exc:
+        raise UserError(_problems_from(exc, shown, raw, path, item)) from None
+    return SourceEntity(spec, shown, raw, path)
+
+
+_KEYS_AT_DEPTH = {"fields": FIELD_KEYS, "indexes": INDEX_KEYS, "checks": CHECK_KEYS}
+
+
+def _problems_from(exc: ValidationError, shown: str, raw: Any, prefix: tuple[Any, ...], item: Any) -> list[Problem]:
+    """pydantic's errors, pointed at the YAML and phrased for a person, one per place."""
+    entity = item.get("entity") if isinstance(item, dict) and isinstance(item.get("entity"), str) else None
+    problems: dict[tuple, Problem] = {}
+    for error in exc.errors():
+        data_path = _data_path(item, error["loc"])
+        field = data_path[1] if len(data_path) > 1 and data_path[0] == "fields" else None
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            key = data_path[-1]
+            section = data_path[0] if len(data_path) > 1 else None
+            known = ENTITY_KEYS if section is None else _KEYS_AT_DEPTH.get(section, ())
+            if section == "fields" and len(data_path) == 4 and data_path[2] == "default":
+                known = ("sql",)
+            message = f"unknown key `{key}`"
+            fix = did_you_mean(str(key), known) or f"remove it; known keys: {', '.join(known)}"
+            where = locate(shown, raw, prefix + data_path, at_key=True)
+        else:
+            message, fix = _phrase(error, data_path)
+            where = locate(shown, raw, prefix + data_path)
+        problems.setdefault(data_path, Problem(where, message, fix, entity, field))
+    return list(problems.values())
+
+
+def _data_path(item: Any, loc: tuple) -> tuple:
+    """Drop the parts of a pydantic location that name union branches, not keys of the data."""
+    node, path = item, []
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, dict) and len(path) == len(loc) - 1 or (isinstance(node, dict) and part == loc[-1]):
+            path.append(part)  # a missing or unknown key: the key itself is the place
+            break
+    return tuple(path)
+
+
+def _phrase(error: dict, path: tuple) -> tuple[str, str | None]:
+    key = path[-1] if path else "entity"
+    kind = error["type"]
+    if kind == "missing":
+        return f"missing required key `{key}`", f"add `{key}:`"
+    if path and path[0] == "fields" and len(path) == 2:
+        return "a field must be a type (`string`, `string?`) or a mapping with `type:`", "write `name: string` or `name: {type: string}`"
+    if len(path) >= 3 and path[0] == "fields" and path[2] == "default":
+        return "a default must be a string, number, boolean, null, or {sql: ...}", "write `default: 0`, `default: now` or `default: {sql: \"...\"}`"
+    if kind == "literal_error":
+        return f"invalid value for `{key}`: {error['msg'].replace('Input should be', 'expected')}", None
+    if kind in ("string_pattern_mismatch",):
+        return f"`{error.get('input')}` is not a type shorthand", "write a type such as `string` or `string?`"
+    return f"invalid value for `{key}`: {error['msg'].replace('Input should be', 'expected')}", None

@@ -1,0 +1,111 @@
+"""The entity file format (ENTITY_FORMAT.md) as pydantic models.
+
+These models check the shape of what a user wrote: which keys exist, which
+are required, and the Python type of each value. Meaning (does a reference
+resolve, does a default fit its column) is checked later, in `resolve`, where
+the whole project is known. The same models give `codegen schema` its JSON
+Schema, so editors and the loader agree on the format.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictFloat, StrictInt, StrictStr, Tag
+
+FkAction = Literal["cascade", "restrict", "set_null", "set_default", "no_action"]
+Scalar = Union[StrictBool, StrictInt, StrictFloat, StrictStr, None]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class SqlDefault(_Strict):
+    """`default: {sql: "gen_random_uuid()"}`: raw SQL, passed through as written."""
+
+    sql: StrictStr
+
+
+class FieldSpec(_Strict):
+    type: StrictStr = Field(description="logical type: integer, string, enum, ...")
+    nullable: StrictBool = False
+    primary_key: StrictBool = False
+    autoincrement: StrictBool = False
+    unique: StrictBool = False
+    searchable: StrictBool = Field(False, description="single-column index")
+    index: StrictBool = Field(True, description="false: no automatic index for this foreign-key column")
+    default: Annotated[
+        Union[Annotated[SqlDefault, Tag("sql")], Annotated[Scalar, Tag("literal")]],
+        Discriminator(lambda v: "sql" if isinstance(v, dict) else "literal"),
+    ] = Field(None, description="literal, `now`, or {sql: ...}")
+    references: Optional[StrictStr] = Field(None, description="`Entity` or `Entity.field`")
+    on_delete: Optional[FkAction] = None
+    on_update: Optional[FkAction] = None
+    length: Optional[Annotated[int, Field(gt=0, strict=True)]] = None
+    precision: Optional[Annotated[int, Field(gt=0, strict=True)]] = None
+    scale: Optional[Annotated[int, Field(ge=0, strict=True)]] = None
+    timezone: StrictBool = False
+    values: Optional[list[StrictStr]] = None
+    comment: Optional[StrictStr] = None
+    renamed_from: Optional[StrictStr] = None
+    backfill: Scalar = Field(None, description="one-time value for existing rows; never the default")
+
+
+# `name: string` is NOT NULL string; `nickname: string?` is nullable.
+FieldShorthand = Annotated[StrictStr, Field(pattern=r"^[a-z]+\??$")]
+
+
+class IndexSpec(_Strict):
+    columns: list[StrictStr] = Field(min_length=1)
+    unique: StrictBool = False
+    name: Optional[StrictStr] = None
+    where: Optional[StrictStr] = Field(None, description="partial index predicate (postgresql, sqlite)")
+
+
+class CheckSpec(_Strict):
+    name: StrictStr
+    expr: StrictStr
+
+
+class EntitySpec(_Strict):
+    entity: StrictStr
+    table: Optional[StrictStr] = None
+    description: Optional[StrictStr] = None
+    extends: list[StrictStr] = []
+    renamed_from: Optional[StrictStr] = None
+    primary_key: Optional[list[StrictStr]] = None
+    abstract: StrictBool = False
+    external: StrictBool = False
+    fields: dict[StrictStr, Annotated[
+        Union[Annotated[FieldSpec, Tag("spec")], Annotated[FieldShorthand, Tag("shorthand")]],
+        Discriminator(lambda v: "shorthand" if isinstance(v, str) else "spec"),
+    ]] = {}
+    indexes: list[IndexSpec] = []
+    unique: list[list[StrictStr]] = []
+    checks: list[CheckSpec] = []
+
+
+class EntityListFile(_Strict):
+    """Several entities in one file, under a top-level `entities:` list."""
+
+    entities: list[EntitySpec]
+
+
+ENTITY_KEYS = tuple(EntitySpec.model_fields)
+FIELD_KEYS = tuple(FieldSpec.model_fields)
+INDEX_KEYS = tuple(IndexSpec.model_fields)
+CHECK_KEYS = tuple(CheckSpec.model_fields)
+
+
+def json_schema() -> dict:
+    """The JSON Schema of one entity file: a single entity or an `entities:` list."""
+    single = EntitySpec.model_json_schema()
+    many = EntityListFile.model_json_schema()
+    defs = {**single.pop("$defs", {}), **many.pop("$defs", {}), "EntitySpec": single}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "codegen entity file",
+        "anyOf": [{"$ref": "#/$defs/EntitySpec"}, {"$ref": "#/$defs/EntityListFile"}],
+        "$defs": {**defs, "EntityListFile": many},
+    }

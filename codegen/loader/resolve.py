@@ -1,0 +1,508 @@
+"""From validated entity specs to a resolved, dialect-free `Schema`.
+
+Here the whole project is known, so this is where meaning is checked:
+`extends` is merged, shorthands are expanded, references find their target
+column, generated names are given, and every mistake is reported with the
+file, line and column it came from. Errors are collected rather than raised
+one by one, so a user fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import uuid
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable
+
+from codegen import naming
+from codegen.errors import Location, Problem, UserError
+from codegen.loader.format import EntitySpec, FieldSpec
+from codegen.loader.yaml_source import locate
+from codegen.model import (
+    INTEGER_KINDS, LOGICAL_TYPES, Check, Column, ColumnType, Default, ForeignKey, Index, PrimaryKey, Schema,
+    Table, UniqueConstraint, with_tables,
+)
+
+_TIME_KINDS = ("timestamp", "date", "time")
+
+
+@dataclass(frozen=True)
+class SourceEntity:
+    """One entity as written, with what is needed to point back at it."""
+
+    spec: EntitySpec
+    file: str
+    raw: Any  # the MarkedDict of the whole file
+    path: tuple[Any, ...]  # where the entity sits inside `raw`: () or ("entities", i)
+
+    def at(self, *path: Any, at_key: bool = False) -> Location:
+        return locate(self.file, self.raw, self.path + path, at_key=at_key)
+
+
+@dataclass(frozen=True)
+class _Field:
+    """A field after `extends` is merged; `owner` is the entity that wrote it."""
+
+    name: str
+    spec: FieldSpec
+    owner: SourceEntity
+
+
+@dataclass
+class _Report:
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, where: Location, message: str, fix: str | None = None,
+              entity: str | None = None, field: str | None = None) -> None:
+        self.problems.append(Problem(where, message, fix, entity, field))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+def resolve(entities: list[SourceEntity], max_identifier_length: int | None) -> Schema:
+    """Build the schema, or raise one UserError listing every problem found."""
+    report = _Report()
+    by_name: dict[str, SourceEntity] = {}
+    for ent in entities:
+        name = ent.spec.entity
+        _check_identifier(report, ent.at("entity"), name, "entity name", None, name, None)
+        if name in by_name:
+            first = by_name[name].at("entity")
+            report.error(ent.at("entity"), f"duplicate entity `{name}` (also defined at {first})",
+                         "rename one of them or delete the copy", name)
+            continue
+        by_name[name] = ent
+
+    merged = {name: _merge_fields(report, ent, by_name) for name, ent in by_name.items()}
+
+    tables: dict[str, tuple[SourceEntity, Table]] = {}
+    for name in sorted(by_name):
+        ent = by_name[name]
+        if ent.spec.abstract:
+            continue
+        table = _build_table(report, ent, merged[name], max_identifier_length)
+        if table is None:
+            continue
+        if table.name in tables:
+            other = tables[table.name][0]
+            report.error(ent.at("table") if ent.spec.table else ent.at("entity"),
+                         f"duplicate table name `{table.name}` (entity `{other.spec.entity}` at {other.at('entity')} uses it too)",
+                         "give one of the entities another `table:`", name)
+            continue
+        tables[table.name] = (ent, table)
+
+    table_of_entity = {ent.spec.entity: table for ent, table in tables.values()}
+    resolved = []
+    for ent, table in tables.values():
+        table = _resolve_references(report, ent, merged[ent.spec.entity], table, table_of_entity, by_name,
+                                    max_identifier_length)
+        resolved.append(_add_automatic_indexes(table, merged[ent.spec.entity], max_identifier_length))
+
+    _check_unique_names(report, [(tables[t.name][0], t) for t in resolved])
+    if report.problems:
+        raise UserError(sorted(report.problems, key=lambda p: (p.location.file, p.location.line or 0,
+                                                                p.location.column or 0)))
+    return with_tables(Schema(), resolved)
+
+
+# -- extends ---------------------------------------------------------------------------
+
+def _merge_fields(report: _Report, ent: SourceEntity, by_name: dict[str, SourceEntity]) -> list[_Field]:
+    """Own fields first, then each parent's (recursively), an own field overriding a parent's."""
+    result: dict[str, _Field] = {}
+
+    def visit(current: SourceEntity, chain: tuple[str, ...]) -> None:
+        for fname, spec in current.spec.fields.items():
+            if fname not in result:
+                result[fname] = _Field(fname, _expand(spec), current)
+        for i, parent_name in enumerate(current.spec.extends):
+            where = current.at("extends", i)
+            parent = by_name.get(parent_name)
+            if parent is None:
+                report.error(where, f"`extends` names unknown entity `{parent_name}`",
+                             did_you_mean(parent_name, by_name) or "define it as an abstract entity",
+                             current.spec.entity)
+            elif parent_name in chain:
+                report.error(where, f"`extends` cycle: {' -> '.join(chain + (parent_name,))}",
+                             "remove one of the `extends` entries", current.spec.entity)
+            elif not parent.spec.abstract:
+                report.error(where, f"`{parent_name}` is not abstract, so it cannot be extended",
+                             f"add `abstract: true` to `{parent_name}`, or copy the fields you need",
+                             current.spec.entity)
+            else:
+                visit(parent, chain + (parent_name,))
+
+    visit(ent, (ent.spec.entity,))
+    return list(result.values())
+
+
+def _expand(spec: FieldSpec | str) -> FieldSpec:
+    if isinstance(spec, FieldSpec):
+        return spec
+    return FieldSpec(type=spec.rstrip("?"), nullable=spec.endswith("?"))
+
+
+# -- one table -------------------------------------------------------------------------
+
+def _check_identifier(report: _Report, where: Location, name: str, what: str, max_len: int | None,
+                      entity: str | None, fieldname: str | None) -> bool:
+    if not naming.IDENTIFIER.match(name):
+        report.error(where, f"{what} `{name}` is not a valid identifier",
+                     "use letters, digits and underscores, not starting with a digit", entity, fieldname)
+        return False
+    if max_len is not None and len(name) > max_len:
+        report.error(where, f"{what} `{name}` is {len(name)} characters; the dialect allows {max_len}",
+                     "choose a shorter name", entity, fieldname)
+        return False
+    return True
+
+
+def _build_table(report: _Report, ent: SourceEntity, fields_: list[_Field], max_len: int | None) -> Table | None:
+    spec = ent.spec
+    name = spec.table or naming.snake_case(spec.entity)
+    where_table = ent.at("table") if spec.table else ent.at("entity")
+    if not _check_identifier(report, where_table, name, "table name", max_len, spec.entity, None):
+        return None
+    if spec.renamed_from is not None:
+        _check_identifier(report, ent.at("renamed_from"), spec.renamed_from, "renamed_from", max_len, spec.entity, None)
+    if not fields_:
+        report.error(ent.at("entity"), "entity has no fields", "add a `fields:` mapping", spec.entity)
+        return None
+
+    columns = []
+    for f in fields_:
+        col = _build_column(report, f, name, max_len)
+        if col is not None:
+            columns.append(col)
+    column_names = {f.name for f in fields_}
+
+    def check_columns(cols: list[str], path: tuple[Any, ...]) -> bool:
+        ok = True
+        for i, col in enumerate(cols):
+            if col not in column_names:
+                report.error(ent.at(*path, i), f"unknown column `{col}`",
+                             did_you_mean(col, column_names) or "name one of the entity's fields", spec.entity)
+                ok = False
+        if len(set(cols)) != len(cols):
+            report.error(ent.at(*path), "a column is listed twice", "list each column once", spec.entity)
+            ok = False
+        return ok
+
+    pk_fields = tuple(f.name for f in fields_ if f.spec.primary_key)
+    primary_key = None
+    if spec.primary_key is not None:
+        if pk_fields and tuple(spec.primary_key) != pk_fields:
+            report.error(ent.at("primary_key"), "the primary key is given both by `primary_key:` and by fields, differently",
+                         "keep one of the two", spec.entity)
+        elif check_columns(spec.primary_key, ("primary_key",)):
+            primary_key = PrimaryKey(naming.primary_key(name, max_len), tuple(spec.primary_key))
+    elif pk_fields:
+        primary_key = PrimaryKey(naming.primary_key(name, max_len), pk_fields)
+    if primary_key:
+        for f in fields_:
+            if f.name in primary_key.columns and f.spec.nullable:
+                report.error(_field_at(f, "nullable"), "a primary key column cannot be nullable",
+                             "remove `nullable: true` (or `?`)", spec.entity, f.name)
+    for f in fields_:
+        if f.spec.autoincrement:
+            if f.spec.type not in INTEGER_KINDS or not primary_key or primary_key.columns != (f.name,):
+                report.error(_field_at(f, "autoincrement"),
+                             "`autoincrement` needs a single-column integer/bigint primary key",
+                             "make this field the only primary key column, or drop `autoincrement`", spec.entity, f.name)
+            if "default" in f.spec.model_fields_set:
+                report.error(_field_at(f, "default"), "an `autoincrement` column cannot also have a `default`",
+                             "remove the `default`: the database generates the value", spec.entity, f.name)
+
+    uniques: list[UniqueConstraint] = []
+    indexes: list[Index] = []
+    for f in fields_:
+        if f.spec.unique:
+            uniques.append(UniqueConstraint(naming.unique(name, (f.name,), max_len), (f.name,)))
+        if f.spec.searchable:
+            indexes.append(Index(naming.index(name, (f.name,), max_len), (f.name,)))
+    for owner, i, cols in _inherited(ent, fields_, "unique"):
+        if check_columns(cols, ("unique", i)) if owner is ent else True:
+            uniques.append(UniqueConstraint(naming.unique(name, tuple(cols), max_len), tuple(cols)))
+    for owner, i, ix in _inherited(ent, fields_, "indexes"):
+        if owner is not ent or check_columns(ix.columns, ("indexes", i, "columns")):
+            ix_name = ix.name or naming.index(name, tuple(ix.columns), max_len)
+            if ix.name:
+                _check_identifier(report, owner.at("indexes", i, "name"), ix.name, "index name", max_len, spec.entity, None)
+            indexes.append(Index(ix_name, tuple(ix.columns), ix.unique, ix.where))
+    checks = []
+    for owner, i, ck in _inherited(ent, fields_, "checks"):
+        if _check_identifier(report, owner.at("checks", i, "name"), ck.name, "check name", None, spec.entity, None):
+            checks.append(Check(naming.check(name, ck.name, max_len), ck.expr))
+
+    return Table(
+        name=name, columns=tuple(columns), primary_key=primary_key, uniques=tuple(_dedupe(uniques)),
+        indexes=tuple(_dedupe(indexes)), checks=tuple(checks), comment=spec.description,
+        external=spec.external, entity=spec.entity, renamed_from=spec.renamed_from,
+        origin=ent.at("renamed_from") if spec.renamed_from else ent.at("entity"),
+    )
+
+
+def _dedupe(items: list) -> list:
+    seen, out = set(), []
+    for item in items:
+        if item.name not in seen:
+            seen.add(item.name)
+            out.append(item)
+    return out
+
+
+def _inherited(ent: SourceEntity, fields_: list[_Field], key: str) -> list[tuple[SourceEntity, int, Any]]:
+    """`indexes`, `unique` and `checks` of the entity, then of the abstract parents it extends."""
+    owners: list[SourceEntity] = [ent]
+    for f in fields_:
+        if f.owner not in owners:
+            owners.append(f.owner)
+    return [(owner, i, item) for owner in owners for i, item in enumerate(getattr(owner.spec, key))]
+
+
+def _field_at(f: _Field, *key: str) -> Location:
+    spec_path = ("fields", f.name)
+    raw_field = f.owner.raw
+    for part in f.owner.path + spec_path:
+        raw_field = raw_field.get(part) if isinstance(raw_field, dict) else (
+            raw_field[part] if isinstance(raw_field, list) else None)
+    if key and isinstance(raw_field, dict) and key[0] in raw_field:
+        return f.owner.at(*spec_path, *key)
+    return f.owner.at(*spec_path)
+
+
+def _build_column(report: _Report, f: _Field, table: str, max_len: int | None) -> Column | None:
+    spec, entity = f.spec, f.owner.spec.entity
+
+    def err(key: str | None, message: str, fix: str | None) -> None:
+        report.error(_field_at(f, key) if key else _field_at(f), message, fix, entity, f.name)
+
+    if not _check_identifier(report, _field_at(f), f.name, "column name", max_len, entity, f.name):
+        return None
+    if spec.renamed_from is not None:
+        _check_identifier(report, _field_at(f, "renamed_from"), spec.renamed_from, "renamed_from", max_len, entity, f.name)
+    kind = spec.type
+    if kind not in LOGICAL_TYPES:
+        err("type", f"unknown type `{kind}`", did_you_mean(kind, LOGICAL_TYPES) or f"use one of: {', '.join(LOGICAL_TYPES)}")
+        return None
+    given = spec.model_fields_set
+    allowed_extra = {
+        "length": ("string", "binary"), "precision": ("decimal",), "scale": ("decimal",),
+        "timezone": ("timestamp", "time"), "values": ("enum",),
+    }
+    for key, kinds in allowed_extra.items():
+        if key in given and kind not in kinds:
+            err(key, f"`{key}` does not apply to type `{kind}`", f"remove `{key}` (it is for {', '.join(kinds)})")
+    values: tuple[str, ...] = ()
+    enum_name = None
+    if kind == "enum":
+        values = tuple(spec.values or ())
+        if not values:
+            err("values" if "values" in given else "type", "enum without values",
+                "list the allowed values: `values: [a, b]`")
+            return None
+        if len(set(values)) != len(values):
+            err("values", "an enum value is listed twice", "list each value once")
+        enum_name = naming.enum_type(table, f.name, max_len)
+    if kind == "decimal":
+        if spec.scale is not None and spec.precision is None:
+            err("scale", "`scale` without `precision`", "add `precision:` (total digits)")
+        if spec.precision is not None and spec.scale is not None and spec.scale > spec.precision:
+            err("scale", f"scale {spec.scale} is greater than precision {spec.precision}",
+                "make `scale` at most `precision`")
+    ctype = ColumnType(
+        kind=kind, length=spec.length, precision=spec.precision,
+        scale=spec.scale if spec.precision is not None else None,
+        timezone=spec.timezone, values=values, enum_name=enum_name,
+    )
+    for key in ("on_delete", "on_update"):
+        if key in given and spec.references is None:
+            err(key, f"`{key}` without `references`", "add `references: Entity` or remove it")
+
+    default = None
+    if "default" in given:
+        default = _default(spec.default, ctype, spec.nullable, lambda m, fix: err("default", m, fix))
+    backfill = None
+    if "backfill" in given:
+        if spec.backfill is None:
+            err("backfill", "`backfill: null` fills nothing", "give the value existing rows should get")
+        elif _literal_problem(spec.backfill, ctype):
+            err("backfill", f"backfill {spec.backfill!r} does not fit type {ctype.describe()}",
+                _literal_problem(spec.backfill, ctype))
+        else:
+            backfill = spec.backfill
+
+    return Column(
+        name=f.name, type=ctype, nullable=spec.nullable, default=default,
+        autoincrement=spec.autoincrement, comment=spec.comment, renamed_from=spec.renamed_from,
+        backfill=backfill, origin=_field_at(f, "renamed_from") if spec.renamed_from else _field_at(f),
+    )
+
+
+def _default(value: Any, ctype: ColumnType, nullable: bool, err) -> Default | None:
+    if hasattr(value, "sql"):
+        if not value.sql.strip():
+            err("empty `sql:` default", "write the SQL expression, e.g. {sql: \"gen_random_uuid()\"}")
+            return None
+        return Default("sql", value.sql)
+    if value is None:
+        if not nullable:
+            err("`default: null` on a NOT NULL column", "remove the default, or make the column nullable")
+        return None
+    if value == "now" and ctype.kind in _TIME_KINDS:
+        return Default("now")
+    problem = _literal_problem(value, ctype)
+    if problem:
+        err(f"default {value!r} does not fit type {ctype.describe()}", problem)
+        return None
+    return Default("literal", value)
+
+
+def _literal_problem(value: Any, ctype: ColumnType) -> str | None:
+    """Why a literal cannot be stored in a column of this type, or None when it can."""
+    kind = ctype.kind
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind in INTEGER_KINDS:
+        return None if isinstance(value, int) and not isinstance(value, bool) else "use a whole number"
+    if kind in ("decimal", "float"):
+        return None if is_number else "use a number"
+    if kind == "boolean":
+        return None if isinstance(value, bool) else "use true or false"
+    if not isinstance(value, str):
+        return "use a quoted string" if kind != "binary" else "binary defaults need `{sql: ...}`"
+    if kind in ("string", "text"):
+        if ctype.length is not None and len(value) > ctype.length:
+            return f"the value is longer than length {ctype.length}"
+        return None
+    if kind == "enum":
+        return None if value in ctype.values else f"use one of the enum values: {', '.join(ctype.values)}"
+    if kind == "uuid":
+        try:
+            uuid.UUID(value)
+            return None
+        except ValueError:
+            return "use a UUID such as 00000000-0000-0000-0000-000000000000, or {sql: \"gen_random_uuid()\"}"
+    if kind in _TIME_KINDS:
+        parse = {"date": dt.date.fromisoformat, "time": dt.time.fromisoformat, "timestamp": dt.datetime.fromisoformat}[kind]
+        try:
+            parse(value)
+            return None
+        except ValueError:
+            return "use an ISO 8601 value (2024-01-31, 12:00:00, 2024-01-31T12:00:00) or `now`"
+    if kind == "json":
+        try:
+            json.loads(value)
+            return None
+        except ValueError:
+            return "use JSON text in a string, e.g. '{}' or '[]'"
+    return "binary defaults need `{sql: ...}`"
+
+
+# -- references --------------------------------------------------------------------------
+
+def _resolve_references(report: _Report, ent: SourceEntity, fields_: list[_Field], table: Table,
+                        tables: dict[str, Table], by_name: dict[str, SourceEntity], max_len: int | None) -> Table:
+    fks = []
+    for f in fields_:
+        ref = f.spec.references
+        if ref is None:
+            continue
+
+        def err(message: str, fix: str | None, key: str = "references") -> None:
+            report.error(_field_at(f, key), message, fix, ent.spec.entity, f.name)
+
+        target_entity, _, target_field = ref.partition(".")
+        target = tables.get(target_entity)
+        if target is None:
+            if target_entity in by_name and by_name[target_entity].spec.abstract:
+                err(f"`{target_entity}` is abstract and has no table to reference", "reference a concrete entity")
+            elif target_entity not in by_name:
+                err(f"`references` names unknown entity `{target_entity}`",
+                    did_you_mean(target_entity, by_name) or "define that entity or fix the name")
+            continue
+        if target_field:
+            ref_col = target.column(target_field)
+            if ref_col is None:
+                err(f"`{target_entity}` has no field `{target_field}`",
+                    did_you_mean(target_field, [c.name for c in target.columns]) or "name one of its fields")
+                continue
+        else:
+            pk = target.primary_key
+            if pk is None:
+                err(f"`{target_entity}` has no primary key to reference", f"write `references: {target_entity}.<field>`")
+                continue
+            if len(pk.columns) != 1:
+                err(f"`{target_entity}` has a composite primary key ({', '.join(pk.columns)}); one column cannot reference it",
+                    f"reference a single unique field: `references: {target_entity}.<field>`")
+                continue
+            ref_col = target.column(pk.columns[0])
+            if ref_col is None:
+                continue
+        single_keys = {pk.columns for pk in [target.primary_key] if pk} | {u.columns for u in target.uniques} | {
+            i.columns for i in target.indexes if i.unique and i.where is None}
+        if (ref_col.name,) not in single_keys:
+            err(f"`{target_entity}.{ref_col.name}` is neither the primary key nor unique, so it cannot be referenced",
+                f"add `unique: true` to `{target_entity}.{ref_col.name}`")
+            continue
+        own = table.column(f.name)
+        if own is None:
+            continue
+        if _comparable(own.type) != _comparable(ref_col.type):
+            err(f"type {own.type.describe()} does not match `{target_entity}.{ref_col.name}` ({ref_col.type.describe()})",
+                f"declare `type: {ref_col.type.kind}`" + (f", `length: {ref_col.type.length}`" if ref_col.type.length else ""),
+                "type")
+            continue
+        if f.spec.on_delete == "set_null" and not f.spec.nullable:
+            err("`on_delete: set_null` on a NOT NULL column", "make the column nullable or pick another action", "on_delete")
+        fks.append(ForeignKey(
+            naming.foreign_key(table.name, (f.name,), target.name, max_len), (f.name,), target.name, (ref_col.name,),
+            f.spec.on_delete, f.spec.on_update,
+        ))
+    return replace(table, foreign_keys=tuple(fks))
+
+
+def _comparable(ctype: ColumnType) -> tuple:
+    return (ctype.kind, ctype.length, ctype.precision, ctype.scale, ctype.timezone, ctype.values)
+
+
+def _add_automatic_indexes(table: Table, fields_: list[_Field], max_len: int | None) -> Table:
+    """A foreign key's columns get an index unless an existing key or index already leads with them."""
+    opted_out = {f.name for f in fields_ if not f.spec.index}
+    leading = [c.columns for c in table.uniques] + [i.columns for i in table.indexes]
+    if table.primary_key:
+        leading.append(table.primary_key.columns)
+    added = []
+    for fk in table.foreign_keys:
+        if set(fk.columns) & opted_out:
+            continue
+        if any(cols[: len(fk.columns)] == fk.columns for cols in leading):
+            continue
+        added.append(Index(naming.index(table.name, fk.columns, max_len), fk.columns))
+        leading.append(fk.columns)
+    if not added:
+        return table
+    return replace(table, indexes=table.indexes + tuple(added))
+
+
+def _check_unique_names(report: _Report, tables: list[tuple[SourceEntity, Table]]) -> None:
+    """Index and constraint names share one namespace per schema in PostgreSQL: keep them unique everywhere."""
+    seen: dict[str, str] = {}
+    for ent, table in tables:
+        if table.external:
+            continue
+        names = [*table.constraint_names, *(i.name for i in table.indexes)]
+        if any(c.type.kind == "enum" for c in table.columns):
+            names += [c.type.enum_name for c in table.columns if c.type.enum_name]
+        for name in names:
+            if name in seen and seen[name] != table.name:
+                report.error(ent.at("entity"), f"the name `{name}` is used in tables `{seen[name]}` and `{table.name}`",
+                             "give one of them an explicit `name:`", ent.spec.entity)
+            elif name in seen:
+                report.error(ent.at("entity"), f"the name `{name}` is used twice in table `{table.name}`",
+                             "give one of them an explicit `name:`", ent.spec.entity)
+            seen[name] = table.name

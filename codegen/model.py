@@ -1,0 +1,229 @@
+"""The intermediate schema: what the database should hold, free of any dialect.
+
+Everything is a frozen dataclass built from tuples so a `Schema` can be
+compared with `==`, hashed, and shared without defensive copies. The snapshot
+file is `to_json()` of this model; `from_json()` reads it back, and
+`from_json(to_json(s)) == s` for every schema.
+
+Hints that only steer the differ (`renamed_from`) are kept with
+`compare=False` and are not written to the snapshot: the snapshot describes
+the database, not the YAML that produced it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, field, fields, replace
+from typing import Any, Union
+
+from codegen.errors import Location
+
+INTEGER_KINDS = ("smallint", "integer", "bigint")
+LOGICAL_TYPES = (
+    "smallint", "integer", "bigint", "string", "text", "boolean", "decimal", "float",
+    "date", "time", "timestamp", "uuid", "json", "binary", "enum",
+)
+FK_ACTIONS = ("cascade", "restrict", "set_null", "set_default", "no_action")
+
+
+@dataclass(frozen=True)
+class ColumnType:
+    kind: str  # one of LOGICAL_TYPES
+    length: int | None = None  # string, binary
+    precision: int | None = None  # decimal
+    scale: int | None = None  # decimal
+    timezone: bool = False  # timestamp, time
+    values: tuple[str, ...] = ()  # enum, in declared order
+    enum_name: str | None = None  # enum: the database type's name (postgresql)
+
+    def describe(self) -> str:
+        if self.kind == "enum":
+            return f"enum({', '.join(self.values)})"
+        if self.length is not None:
+            return f"{self.kind}({self.length})"
+        if self.precision is not None:
+            return f"{self.kind}({self.precision},{self.scale or 0})"
+        if self.timezone:
+            return f"{self.kind} with time zone"
+        return self.kind
+
+
+Literal = Union[str, int, float, bool, None]
+
+
+@dataclass(frozen=True)
+class Default:
+    """A column default: a literal value, the current time, or raw SQL."""
+
+    kind: str  # "literal" | "now" | "sql"
+    value: Literal = None
+
+    def describe(self) -> str:
+        if self.kind == "now":
+            return "now"
+        if self.kind == "sql":
+            return f"sql({self.value})"
+        return repr(self.value)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType
+    nullable: bool = False
+    default: Default | None = None
+    autoincrement: bool = False
+    comment: str | None = None
+    renamed_from: str | None = field(default=None, compare=False)
+    backfill: Literal = field(default=None, compare=False)
+    origin: Location | None = field(default=None, compare=False)  # where the YAML declared it
+
+
+@dataclass(frozen=True)
+class PrimaryKey:
+    name: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UniqueConstraint:
+    name: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    columns: tuple[str, ...]
+    unique: bool = False
+    where: str | None = None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    name: str
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    on_delete: str | None = None  # one of FK_ACTIONS; None: the database's default
+    on_update: str | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    expr: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    primary_key: PrimaryKey | None = None
+    uniques: tuple[UniqueConstraint, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    checks: tuple[Check, ...] = ()
+    comment: str | None = None
+    external: bool = False  # managed elsewhere: referenced, never created or altered
+    entity: str | None = field(default=None, compare=False)
+    renamed_from: str | None = field(default=None, compare=False)
+    origin: Location | None = field(default=None, compare=False)
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def constraint_names(self) -> tuple[str, ...]:
+        names = [c.name for c in (*self.uniques, *self.foreign_keys, *self.checks)]
+        if self.primary_key:
+            names.insert(0, self.primary_key.name)
+        return tuple(names)
+
+
+@dataclass(frozen=True)
+class Enum:
+    """A named enum type, derived from the enum columns that use it."""
+
+    name: str
+    values: tuple[str, ...]
+    table: str
+    column: str
+
+
+@dataclass(frozen=True)
+class Schema:
+    tables: tuple[Table, ...] = ()  # sorted by name
+
+    def table(self, name: str) -> Table | None:
+        return next((t for t in self.tables if t.name == name), None)
+
+    @property
+    def managed_tables(self) -> tuple[Table, ...]:
+        return tuple(t for t in self.tables if not t.external)
+
+    @property
+    def enums(self) -> tuple[Enum, ...]:
+        found = {}
+        for table in self.managed_tables:
+            for col in table.columns:
+                if col.type.kind == "enum" and col.type.enum_name:
+                    found.setdefault(col.type.enum_name, Enum(col.type.enum_name, col.type.values, table.name, col.name))
+        return tuple(found[name] for name in sorted(found))
+
+    # -- canonical JSON ---------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tables": [_dump(t) for t in self.tables]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Schema":
+        return cls(tables=tuple(_load_table(t) for t in data.get("tables", ())))
+
+
+def _dump(obj: Any) -> Any:
+    """Dataclass -> plain JSON, leaving out hints and values equal to the default."""
+    if isinstance(obj, tuple):
+        return [_dump(item) for item in obj]
+    if not hasattr(obj, "__dataclass_fields__"):
+        return obj
+    out = {}
+    for f in fields(obj):
+        if not f.compare:
+            continue
+        value = getattr(obj, f.name)
+        if value is None or value == () or (f.default is not MISSING and value is f.default):
+            continue
+        out[f.name] = _dump(value)
+    return out
+
+
+def _load_table(d: dict[str, Any]) -> Table:
+    def tup(items, build):
+        return tuple(build(i) for i in items or ())
+
+    def column(c: dict[str, Any]) -> Column:
+        t = dict(c["type"])
+        t["values"] = tuple(t.get("values", ()))
+        return Column(
+            name=c["name"], type=ColumnType(**t), nullable=c.get("nullable", False),
+            default=Default(**c["default"]) if "default" in c else None,
+            autoincrement=c.get("autoincrement", False), comment=c.get("comment"),
+        )
+
+    pk = d.get("primary_key")
+    return Table(
+        name=d["name"],
+        columns=tup(d["columns"], column),
+        primary_key=PrimaryKey(pk["name"], tuple(pk["columns"])) if pk else None,
+        uniques=tup(d.get("uniques"), lambda u: UniqueConstraint(u["name"], tuple(u["columns"]))),
+        indexes=tup(d.get("indexes"), lambda i: Index(i["name"], tuple(i["columns"]), i.get("unique", False), i.get("where"))),
+        foreign_keys=tup(d.get("foreign_keys"), lambda f: ForeignKey(
+            f["name"], tuple(f["columns"]), f["ref_table"], tuple(f["ref_columns"]), f.get("on_delete"), f.get("on_update"))),
+        checks=tup(d.get("checks"), lambda c: Check(c["name"], c["expr"])),
+        comment=d.get("comment"),
+        external=d.get("external", False),
+    )
+
+
+def with_tables(schema: Schema, tables: list[Table] | tuple[Table, ...]) -> Schema:
+    return replace(schema, tables=tuple(sorted(tables, key=lambda t: t.name)))

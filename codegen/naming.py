@@ -1,0 +1,60 @@
+"""Names the generator gives (ENTITY_FORMAT.md, "Names the generator gives").
+
+Names are derived only from table and column names, so a later migration can
+find and drop what an earlier one created. A name longer than the dialect
+allows is cut and given a short hash of the full name, which keeps it stable
+and keeps two long names that share a prefix apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_HASH_LEN = 8
+
+
+def fit(name: str, max_length: int | None) -> str:
+    """Cut `name` to `max_length`, replacing the tail with a stable hash.
+
+    >>> fit("ix_orders_customer_id", 63)
+    'ix_orders_customer_id'
+    >>> fit("x" * 70, 63) == "x" * 54 + "_" + hashlib.sha1(b"x" * 70).hexdigest()[:8]
+    True
+    """
+    if max_length is None or len(name) <= max_length:
+        return name
+    digest = hashlib.sha1(name.encode()).hexdigest()[:_HASH_LEN]
+    return f"{name[: max_length - _HASH_LEN - 1]}_{digest}"
+
+
+def snake_case(name: str) -> str:
+    """`OrderItem` -> `order_item`, `HTTPLog` -> `http_log`."""
+    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    return name.lower()
+
+
+def primary_key(table: str, max_length: int | None) -> str:
+    return fit(f"pk_{table}", max_length)
+
+
+def unique(table: str, columns: tuple[str, ...], max_length: int | None) -> str:
+    return fit(f"uq_{table}_{'_'.join(columns)}", max_length)
+
+
+def index(table: str, columns: tuple[str, ...], max_length: int | None) -> str:
+    return fit(f"ix_{table}_{'_'.join(columns)}", max_length)
+
+
+def foreign_key(table: str, columns: tuple[str, ...], ref_table: str, max_length: int | None) -> str:
+    return fit(f"fk_{table}_{'_'.join(columns)}_{ref_table}", max_length)
+
+
+def check(table: str, name: str, max_length: int | None) -> str:
+    return fit(f"ck_{table}_{name}", max_length)
+
+
+def enum_type(table: str, column: str, max_length: int | None) -> str:
+    return fit(f"{table}_{column}", max_length)

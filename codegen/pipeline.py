@@ -1,0 +1,102 @@
+"""The data path of DESIGN.md, wired end to end for the commands.
+
+loader + snapshot -> differ -> planner -> renderer -> writer. Nothing here
+prints or exits: the CLI decides how results are shown, tests call these
+functions directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from codegen import __version__
+from codegen.config import Project
+from codegen.dialects import get_dialect
+from codegen.differ import diff
+from codegen.errors import UserError
+from codegen.history import list_migrations, new_migration_id, slugify
+from codegen.loader import load_schema
+from codegen.model import Schema
+from codegen.operations import Hazard, Operation
+from codegen.planner import plan
+from codegen.render import MigrationInfo, down_operations, hazards_of, render_sql
+from codegen.snapshot import Snapshot, read_snapshot
+from codegen.writer import Change, apply
+
+
+@dataclass(frozen=True)
+class State:
+    """The two schemas `generate` compares, and the operations between them."""
+
+    project: Project
+    snapshot: Snapshot
+    schema: Schema  # from the entity files
+    up: tuple[Operation, ...]  # planned for the project's dialect
+
+    @property
+    def hazards(self) -> list[Hazard]:
+        return hazards_of(list(self.up))
+
+
+@dataclass(frozen=True)
+class PlannedMigration:
+    info: MigrationInfo
+    files: dict[Path, str]  # new files
+    snapshot_text: str
+    state: State
+
+
+def load_state(project: Project) -> State:
+    dialect = get_dialect(project.dialect)
+    snapshot = read_snapshot(project.snapshot, project.shown(project.snapshot))
+    if snapshot.dialect is not None and snapshot.dialect != project.dialect:
+        raise UserError.at(
+            project.shown(project.snapshot),
+            f"the snapshot was made for {snapshot.dialect}, but {project.shown(project.config_file)} says {project.dialect}",
+            f"set `dialect: {snapshot.dialect}` again; a project's migrations are written for one dialect")
+    schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root)
+    up = plan(diff(snapshot.schema, schema), dialect)
+    return State(project, snapshot, schema, tuple(up))
+
+
+def creation_time() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so that builds can be reproduced byte for byte."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise UserError.at("SOURCE_DATE_EPOCH", f"`{epoch}` is not a Unix timestamp",
+                           "set it to whole seconds since 1970, e.g. `SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)`") from None
+
+
+def prepare_migration(state: State, message: str | None) -> PlannedMigration:
+    """Render the migration for `state.up` (which must not be empty) without writing anything."""
+    project = state.project
+    created = creation_time()
+    existing = list_migrations(project.migrations)
+    migration_id = new_migration_id(created, [m.id for m in existing])
+    text = message or ("initial" if state.snapshot.migration is None else "changes")
+    name = f"{migration_id}_{slugify(text)}"
+    info = MigrationInfo(
+        id=migration_id, name=name, parent=state.snapshot.migration, message=text,
+        created=created.strftime("%Y-%m-%dT%H:%M:%SZ"), generator=__version__,
+    )
+    up = list(state.up)
+    folder = project.migrations / name
+    files = {
+        folder / "up.sql": render_sql(info, up, project.dialect, "up"),
+        folder / "down.sql": render_sql(info, down_operations(up), project.dialect, "down"),
+    }
+    snapshot_text = Snapshot(state.schema, migration_id, project.dialect).to_text()
+    return PlannedMigration(info, files, snapshot_text, state)
+
+
+def write_migration(planned: PlannedMigration) -> None:
+    project = planned.state.project
+    apply(Change(created=tuple(sorted(planned.files.items())),
+                 replaced=((project.snapshot, planned.snapshot_text),)), project.migrations)

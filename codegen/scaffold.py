@@ -1,0 +1,30 @@
+"""`codegen init`: the files a new project starts from, rendered from templates/init."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from codegen.config import CONFIG_NAME
+from codegen.errors import UserError
+from codegen.render import template_root
+from codegen.writer import Change, apply
+
+
+def init_project(folder: Path, dialect: str, format_: str) -> list[Path]:
+    """Write codegen.yaml, entities/customer.yaml and migrations/; refuse to touch an existing project."""
+    config = folder / CONFIG_NAME
+    if config.exists():
+        raise UserError.at(str(config), "a codegen project already exists here",
+                           "edit the existing codegen.yaml, or run `codegen init --dir NEW_FOLDER`")
+    env = Environment(loader=FileSystemLoader(str(template_root() / "init")), undefined=StrictUndefined,
+                      keep_trailing_newline=True)
+    example = folder / "entities" / "customer.yaml"
+    created = [(config, env.get_template("codegen.yaml.j2").render(dialect=dialect, format=format_))]
+    if not example.exists():
+        created.append((example, env.get_template("customer.yaml").render()))
+    folder.mkdir(parents=True, exist_ok=True)
+    apply(Change(created=tuple(created)), folder)
+    (folder / "migrations").mkdir(exist_ok=True)
+    return [path for path, _ in created] + [folder / "migrations"]
