@@ -59,6 +59,7 @@ class Dialect:
     supports_comments: ClassVar[bool] = False  # COMMENT ON
     alter_constraints: ClassVar[bool] = True  # ALTER TABLE ... ADD/DROP CONSTRAINT
     lazy_foreign_keys: ClassVar[bool] = False  # a REFERENCES may name a table created later
+    identity_columns: ClassVar[bool] = False  # autoincrement is a GENERATED ... AS IDENTITY column
     boolean_literals: ClassVar[tuple[str, str]] = ("FALSE", "TRUE")
 
     def type_sql(self, ctype: ColumnType) -> str:

@@ -20,3 +20,4 @@ class PostgreSQL(Dialect):
     }
     native_enums = True
     supports_comments = True
+    identity_columns = True

@@ -1,0 +1,143 @@
+"""Compare a live database with the model, through SQLAlchemy's Inspector.
+
+Both sides are brought to one plain, normalized shape (`LiveSchema`): what
+the model says the database should hold once a dialect has spelled it, and
+what the database reports. Equal shapes mean the migrations did what the
+snapshot claims. Used by the test suite now and by `verify` later; SQLAlchemy
+is imported only here, only when a database is involved.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from codegen.dialects.base import Dialect
+from codegen.model import Schema
+
+LiveSchema = dict[str, Any]  # {"tables": {name: {...}}, "enums": {name: [values]}}
+
+
+def expected(schema: Schema, dialect: Dialect) -> LiveSchema:
+    """What `schema` looks like in a database of `dialect`, in the normalized shape."""
+    tables = {}
+    for t in schema.managed_tables:
+        columns = {
+            c.name: {
+                "type": _norm_type(dialect.type_sql(c.type)),
+                "nullable": c.nullable,
+                "default": _norm_sql(dialect.default_sql(c)),
+                "identity": c.autoincrement if dialect.identity_columns else None,
+            }
+            for c in t.columns
+        }
+        checks = {ck.name for ck in t.checks}
+        if not dialect.native_enums:
+            checks |= {dialect.enum_check_name(t.name, c.name) for c in t.columns if c.type.kind == "enum"}  # type: ignore[attr-defined]
+        tables[t.name] = {
+            "columns": columns,
+            "primary_key": list(t.primary_key.columns) if t.primary_key else [],
+            "foreign_keys": sorted(
+                (fk.name, list(fk.columns), fk.ref_table, list(fk.ref_columns),
+                 _norm_action(dialect.fk_action(fk.on_delete)), _norm_action(dialect.fk_action(fk.on_update)))
+                for fk in t.foreign_keys),
+            "uniques": sorted((u.name, list(u.columns)) for u in t.uniques),
+            "indexes": sorted((i.name, list(i.columns), bool(i.unique), _norm_sql(i.where)) for i in t.indexes),
+            "checks": sorted(checks),
+        }
+        if dialect.supports_comments:
+            tables[t.name]["comment"] = t.comment
+            tables[t.name]["column_comments"] = {c.name: c.comment for c in t.columns if c.comment is not None}
+    enums = {e.name: list(e.values) for e in schema.enums} if dialect.native_enums else {}
+    return {"tables": tables, "enums": enums}
+
+
+def reflect(engine: Any, dialect: Dialect, schema: str | None = None, ignore: tuple[str, ...] = ()) -> LiveSchema:
+    """The live database in the normalized shape; tables named in `ignore` are left out."""
+    import sqlalchemy as sa
+
+    inspector = sa.inspect(engine)
+    tables = {}
+    for name in sorted(inspector.get_table_names(schema=schema)):
+        if name in ignore:
+            continue
+        columns = {}
+        for col in inspector.get_columns(name, schema=schema):
+            columns[col["name"]] = {
+                "type": _norm_type(str(col["type"].compile(dialect=engine.dialect))),
+                "nullable": bool(col["nullable"]),
+                "default": _norm_sql(col["default"]),
+                "identity": col.get("identity") is not None if dialect.identity_columns else None,
+            }
+        pk = inspector.get_pk_constraint(name, schema=schema)
+        table: dict[str, Any] = {
+            "columns": columns,
+            "primary_key": list(pk.get("constrained_columns") or []),
+            "foreign_keys": sorted(
+                (fk["name"], list(fk["constrained_columns"]), fk["referred_table"], list(fk["referred_columns"]),
+                 _norm_action(fk["options"].get("ondelete")), _norm_action(fk["options"].get("onupdate")))
+                for fk in inspector.get_foreign_keys(name, schema=schema)),
+            "uniques": sorted((u["name"], list(u["column_names"])) for u in inspector.get_unique_constraints(name, schema=schema)),
+            "indexes": sorted(
+                (ix["name"], list(ix["column_names"]), bool(ix["unique"]), _norm_sql(_where(ix)))
+                for ix in inspector.get_indexes(name, schema=schema) if "duplicates_constraint" not in ix),
+            "checks": sorted(ck["name"] for ck in inspector.get_check_constraints(name, schema=schema)),
+        }
+        if dialect.supports_comments:
+            table["comment"] = inspector.get_table_comment(name, schema=schema).get("text")
+            table["column_comments"] = {
+                c["name"]: c["comment"] for c in inspector.get_columns(name, schema=schema) if c.get("comment") is not None}
+        tables[name] = table
+    enums = {}
+    if dialect.native_enums:
+        enums = {e["name"]: list(e["labels"]) for e in inspector.get_enums(schema=schema or "public")}
+    return {"tables": tables, "enums": enums}
+
+
+def differences(want: LiveSchema, have: LiveSchema) -> list[str]:
+    """Readable lines, one per place where the live database and the model disagree."""
+    out: list[str] = []
+    _walk(want, have, "", out)
+    return out
+
+
+def _walk(want: Any, have: Any, path: str, out: list[str]) -> None:
+    if isinstance(want, dict) and isinstance(have, dict):
+        for key in sorted(set(want) | set(have)):
+            where = f"{path}.{key}" if path else str(key)
+            if key not in have:
+                out.append(f"{where}: missing in the database (expected {want[key]!r})")
+            elif key not in want:
+                out.append(f"{where}: in the database but not in the model ({have[key]!r})")
+            else:
+                _walk(want[key], have[key], where, out)
+    elif want != have:
+        out.append(f"{path}: expected {want!r}, found {have!r}")
+
+
+def _where(ix: dict) -> Any:
+    options = ix.get("dialect_options", {})
+    clause = options.get("postgresql_where", options.get("sqlite_where"))
+    return None if clause is None else str(clause)
+
+
+def _norm_type(sql: str) -> str:
+    sql = sql.upper().replace('"', "")
+    sql = re.sub(r"\b\w+\.(?=\w)", "", sql)  # schema-qualified enum names
+    sql = sql.replace(" WITHOUT TIME ZONE", "")
+    return " ".join(sql.split())
+
+
+def _norm_sql(sql: str | None) -> str | None:
+    """Loose form of a default or predicate: casts, parentheses, case and spaces removed."""
+    if sql is None:
+        return None
+    text = str(sql).lower()
+    text = re.sub(r"::[\w.]+(\s+(varying|precision))?(\s+with(out)?\s+time\s+zone)?(\[\])?", "", text)
+    text = re.sub(r"'(-?\d+(\.\d+)?)'", r"\1", text)  # PostgreSQL shows some numbers quoted: '-3'::integer
+    text = re.sub(r"[()\s\"]", "", text)
+    return text
+
+
+def _norm_action(action: str | None) -> str:
+    return (action or "NO ACTION").upper()

@@ -1,0 +1,250 @@
+"""Real databases for the tests, and helpers to drive codegen as a user does.
+
+SQLite (stdlib) is always there. PostgreSQL comes from
+CODEGEN_TEST_POSTGRES_URL (`.ci/run` starts a server and exports it); each
+test gets its own schema on it, dropped afterwards. Without the URL the
+PostgreSQL tests skip, except under CI=true, where they fail: CI must never
+pass by skipping the database it is meant to prove migrations on.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import textwrap
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from click.testing import CliRunner
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+from codegen.cli import cli
+from codegen.dialects import get_dialect
+from codegen.live import differences, expected, reflect
+from codegen.model import Schema
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+DIALECTS = ("sqlite", "postgresql")
+
+
+# -- databases ------------------------------------------------------------------------------
+
+def postgres_url() -> str | None:
+    return os.environ.get("CODEGEN_TEST_POSTGRES_URL")
+
+
+def require_postgres() -> str:
+    url = postgres_url()
+    if url:
+        return url
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail("CI=true but CODEGEN_TEST_POSTGRES_URL is not set: PostgreSQL tests must run in CI")
+    pytest.skip("set CODEGEN_TEST_POSTGRES_URL to run the PostgreSQL tests")
+
+
+class Database:
+    """An empty database of one dialect that migrations are applied to."""
+
+    dialect_name: str
+
+    def apply(self, sql: str) -> None:
+        raise NotImplementedError
+
+    def engine(self) -> Any:
+        raise NotImplementedError
+
+    def live(self, ignore: tuple[str, ...] = ()) -> dict:
+        engine = self.engine()
+        try:
+            return reflect(engine, get_dialect(self.dialect_name), self.schema_name, ignore=ignore)
+        finally:
+            engine.dispose()
+
+    schema_name: str | None = None
+
+    def assert_matches(self, schema: Schema) -> None:
+        external = tuple(t.name for t in schema.tables if t.external)
+        want = expected(schema, get_dialect(self.dialect_name))
+        problems = differences(want, self.live(ignore=external))
+        assert not problems, "live schema differs from the model:\n" + "\n".join(problems)
+
+    def assert_empty(self, ignore: tuple[str, ...] = ()) -> None:
+        live = self.live(ignore=ignore)
+        assert live == {"tables": {}, "enums": {}}, f"database not empty: {live}"
+
+    def query(self, sql: str) -> list[tuple]:
+        raise NotImplementedError
+
+
+class SQLiteDatabase(Database):
+    dialect_name = "sqlite"
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def apply(self, sql: str) -> None:
+        conn = sqlite3.connect(self.path)
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.executescript(sql)
+        finally:
+            conn.close()
+
+    def engine(self):
+        import sqlalchemy as sa
+
+        return sa.create_engine(f"sqlite:///{self.path}")
+
+    def query(self, sql: str) -> list[tuple]:
+        conn = sqlite3.connect(self.path)
+        try:
+            return conn.execute(sql).fetchall()
+        finally:
+            conn.close()
+
+
+class PostgresDatabase(Database):
+    dialect_name = "postgresql"
+
+    def __init__(self, url: str):
+        self.url = url.replace("postgresql+psycopg://", "postgresql://")
+        self.schema_name = f"t_{uuid.uuid4().hex[:12]}"
+
+    def _connect(self):
+        import psycopg
+
+        return psycopg.connect(self.url, autocommit=True, options=f"-c search_path={self.schema_name}")
+
+    def create(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {self.schema_name}")
+
+    def drop(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {self.schema_name} CASCADE")
+
+    def apply(self, sql: str) -> None:
+        with self._connect() as conn:
+            conn.execute(sql)  # no parameters: the whole script goes as one simple query
+
+    def engine(self):
+        import sqlalchemy as sa
+
+        return sa.create_engine(self.url.replace("postgresql://", "postgresql+psycopg://", 1),
+                                connect_args={"options": f"-c search_path={self.schema_name}"})
+
+    def query(self, sql: str) -> list[tuple]:
+        with self._connect() as conn:
+            return conn.execute(sql).fetchall()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> SQLiteDatabase:
+    return SQLiteDatabase(tmp_path / "test.db")
+
+
+@pytest.fixture
+def postgres_db() -> Iterator[PostgresDatabase]:
+    db = PostgresDatabase(require_postgres())
+    db.create()
+    try:
+        yield db
+    finally:
+        db.drop()
+
+
+@pytest.fixture(params=DIALECTS)
+def database(request) -> Database:
+    """An empty database of each dialect in turn."""
+    return request.getfixturevalue("sqlite_db" if request.param == "sqlite" else "postgres_db")
+
+
+# -- projects and the CLI ----------------------------------------------------------------------
+
+@dataclass
+class Result:
+    exit_code: int
+    output: str  # stdout and stderr together, as a terminal shows them
+    exception: BaseException | None
+
+
+@dataclass
+class Project:
+    root: Path
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def run(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        """Run `codegen ARGS` in the project folder, as a user would from a shell."""
+        runner = CliRunner()
+        old = Path.cwd()
+        os.chdir(self.root)
+        try:
+            result = runner.invoke(cli, list(args), env={"SOURCE_DATE_EPOCH": "1767225600", **(env or {})},
+                                   prog_name="codegen")
+        finally:
+            os.chdir(old)
+        exc = result.exception if not isinstance(result.exception, SystemExit) else None
+        return Result(result.exit_code, result.output, exc)
+
+    def files(self) -> dict[str, bytes]:
+        """Every file in the project (to prove that a failing command wrote nothing)."""
+        return {str(p.relative_to(self.root)): p.read_bytes() for p in sorted(self.root.rglob("*")) if p.is_file()}
+
+    def migrations(self) -> list[Path]:
+        folder = self.root / "migrations"
+        return sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+    def latest(self, name: str = "up.sql") -> str:
+        return (self.migrations()[-1] / name).read_text(encoding="utf-8")
+
+
+def make_project(root: Path, dialect: str, entities: dict[str, str] | None = None, copy_from: Path | None = None) -> Project:
+    project = Project(root)
+    root.mkdir(parents=True, exist_ok=True)
+    project.write("codegen.yaml", f"dialect: {dialect}\n")
+    if copy_from is not None:
+        for src in sorted(copy_from.rglob("*.y*ml")):
+            project.write(f"entities/{src.relative_to(copy_from)}", src.read_text(encoding="utf-8"))
+    for name, text in (entities or {}).items():
+        project.write(f"entities/{name}", text)
+    return project
+
+
+@pytest.fixture
+def project_factory(tmp_path: Path):
+    counter = iter(range(1000))
+
+    def factory(dialect: str = "sqlite", entities: dict[str, str] | None = None, copy_from: Path | None = None) -> Project:
+        return make_project(tmp_path / f"project{next(counter)}", dialect, entities, copy_from)
+
+    return factory
+
+
+# -- syrupy: whole migration files pinned as .sql files under the top-level snapshots/ ---------
+
+class SqlFileSnapshot(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+    file_extension = "sql"
+
+    @classmethod
+    def dirname(cls, *, test_location) -> str:
+        return str(REPO / "snapshots" / test_location.basename)
+
+
+@pytest.fixture
+def sql_snapshot(snapshot):
+    return snapshot.use_extension(SqlFileSnapshot)
