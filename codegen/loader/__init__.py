@@ -132,15 +132,31 @@ def _data_path(item: Any, loc: tuple) -> tuple:
 
 def _phrase(error: dict, path: tuple) -> tuple[str, str | None]:
     key = path[-1] if path else "entity"
-    kind = error["type"]
+    if isinstance(key, int) and len(path) > 1:  # an item of a list: name the list
+        key = path[-2]
+    kind, given = error["type"], error.get("input")
+    expected = error["msg"].replace("Input should be", "expected")
     if kind == "missing":
         return f"missing required key `{key}`", f"add `{key}:`"
+    if isinstance(given, bool) and kind.startswith("string"):
+        return (f"`{key}` has a boolean where text is expected (YAML reads yes/no/on/off/true/false as booleans)",
+                "quote the value, e.g. 'on'")
     if path and path[0] == "fields" and len(path) == 2:
-        return "a field must be a type (`string`, `string?`) or a mapping with `type:`", "write `name: string` or `name: {type: string}`"
+        return ("a field must be a type (`string`, `string?`) or a mapping with `type:`",
+                "write `name: string` or `name: {type: string}`")
     if len(path) >= 3 and path[0] == "fields" and path[2] == "default":
-        return "a default must be a string, number, boolean, null, or {sql: ...}", "write `default: 0`, `default: now` or `default: {sql: \"...\"}`"
+        return ("a default must be a string, number, boolean, null, or {sql: ...}",
+                "write `default: 0`, `default: now` or `default: {sql: \"...\"}`")
     if kind == "literal_error":
-        return f"invalid value for `{key}`: {error['msg'].replace('Input should be', 'expected')}", None
-    if kind in ("string_pattern_mismatch",):
-        return f"`{error.get('input')}` is not a type shorthand", "write a type such as `string` or `string?`"
-    return f"invalid value for `{key}`: {error['msg'].replace('Input should be', 'expected')}", None
+        return f"invalid value for `{key}`: {expected}", "use one of the values listed"
+    if kind == "string_pattern_mismatch":
+        return f"`{given}` is not a type shorthand", "write a type such as `string` or `string?`"
+    if kind in ("int_type", "int_parsing"):
+        return f"invalid value for `{key}`: {expected}", "write a whole number, without quotes"
+    if kind == "bool_type":
+        return f"invalid value for `{key}`: {expected}", "write true or false"
+    if kind in ("list_type", "too_short"):
+        return f"invalid value for `{key}`: {expected}", f"write a list: `{key}: [a, b]`"
+    if kind in ("dict_type", "model_type"):
+        return f"invalid value for `{key}`: expected a mapping", f"write `{key}:` followed by indented keys"
+    return f"invalid value for `{key}`: {expected}", "see the entity format in the README"

@@ -1,0 +1,333 @@
+"""Every input error of ENTITY_FORMAT.md: exit 2, file:line:column, the fix, nothing written, no traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+GOOD_CUSTOMER = """
+entity: Customer
+fields:
+  id: {type: integer, primary_key: true}
+  name: string
+"""
+
+# name -> (entity files, expected "file:line:column", fragments the message must contain)
+CASES = {
+    "unknown key with hint": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true, nulable: true}
+            """},
+        "entities/a.yaml:3:42", ["unknown key `nulable`", "did you mean `nullable`?", "A.id"]),
+    "unknown entity key": (
+        {"a.yaml": """
+            entity: A
+            tabel: a
+            fields:
+              id: {type: integer, primary_key: true}
+            """},
+        "entities/a.yaml:2:1", ["unknown key `tabel`", "did you mean `table`?"]),
+    "unknown type": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true}
+              name: {type: strng}
+            """},
+        "entities/a.yaml:4:16", ["unknown type `strng`", "did you mean `string`?"]),
+    "unknown shorthand type": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true}
+              name: strin?
+            """},
+        "entities/a.yaml:4:9", ["unknown type `strin`", "did you mean `string`?"]),
+    "duplicate entity": (
+        {"a.yaml": GOOD_CUSTOMER, "b.yaml": GOOD_CUSTOMER},
+        "entities/b.yaml:1:9", ["duplicate entity `Customer`", "entities/a.yaml:1:9"]),
+    "duplicate table": (
+        {"a.yaml": GOOD_CUSTOMER, "b.yaml": """
+            entity: Client
+            table: customer
+            fields:
+              id: {type: integer, primary_key: true}
+            """},
+        "entities/a.yaml:1:9", ["duplicate table name `customer`", "entity `Client` at entities/b.yaml:1:9"]),
+    "duplicate column (duplicate YAML key)": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true}
+              name: string
+              name: string?
+            """},
+        "entities/a.yaml:5:3", ["duplicate key `name`", "first given at line 4"]),
+    "duplicate key in a field mapping": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true, type: bigint}
+            """},
+        "entities/a.yaml:3:42", ["duplicate key `type`"]),
+    "reference to unknown entity": (
+        {"a.yaml": GOOD_CUSTOMER, "b.yaml": """
+            entity: Order
+            fields:
+              id: {type: integer, primary_key: true}
+              customer_id: {type: integer, references: Custmer}
+            """},
+        "entities/b.yaml:4:44", ["unknown entity `Custmer`", "did you mean `Customer`?", "Order.customer_id"]),
+    "reference to unknown field": (
+        {"a.yaml": GOOD_CUSTOMER, "b.yaml": """
+            entity: Order
+            fields:
+              id: {type: integer, primary_key: true}
+              customer_id: {type: integer, references: Customer.idd}
+            """},
+        "entities/b.yaml:4:44", ["has no field `idd`", "did you mean `id`?"]),
+    "reference type differs": (
+        {"a.yaml": GOOD_CUSTOMER, "b.yaml": """
+            entity: Order
+            fields:
+              id: {type: integer, primary_key: true}
+              customer_id: {type: bigint, references: Customer}
+            """},
+        "entities/b.yaml:4:23", ["type bigint does not match `Customer.id` (integer)", "type: integer"]),
+    "composite key referenced by one column": (
+        {"a.yaml": """
+            entity: Pair
+            primary_key: [a, b]
+            fields:
+              a: integer
+              b: integer
+            """, "b.yaml": """
+            entity: Use
+            fields:
+              id: {type: integer, primary_key: true}
+              pair_a: {type: integer, references: Pair}
+            """},
+        "entities/b.yaml:4:39", ["composite primary key (a, b)", "one column cannot reference it"]),
+    "extends cycle": (
+        {"a.yaml": """
+            entities:
+              - {entity: A, abstract: true, extends: [B], fields: {x: string}}
+              - {entity: B, abstract: true, extends: [A], fields: {y: string}}
+              - {entity: C, extends: [A], fields: {id: {type: integer, primary_key: true}}}
+            """},
+        "entities/a.yaml:", ["`extends` cycle"]),
+    "extends a non-abstract entity": (
+        {"a.yaml": GOOD_CUSTOMER, "b.yaml": """
+            entity: Vip
+            extends: [Customer]
+            fields:
+              level: integer
+            """},
+        "entities/b.yaml:2:11", ["`Customer` is not abstract", "abstract: true"]),
+    "invalid identifier": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true}
+              first-name: string
+            """},
+        "entities/a.yaml:4:", ["column name `first-name` is not a valid identifier"]),
+    "identifier too long for postgresql": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true}
+              a_column_name_that_is_much_longer_than_the_sixty_three_characters_allowed: string
+            """},
+        "entities/a.yaml:4:", ["is 73 characters; the dialect allows 63"]),
+    "enum without values": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true}
+              state: {type: enum}
+            """},
+        "entities/a.yaml:4:", ["enum without values", "values: [a, b]"]),
+    "decimal scale above precision": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true}
+              amount: {type: decimal, precision: 4, scale: 6}
+            """},
+        "entities/a.yaml:4:48", ["scale 6 is greater than precision 4"]),
+    "default of the wrong type": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true}
+              count: {type: integer, default: "many"}
+            """},
+        "entities/a.yaml:4:35", ["default 'many' does not fit type integer", "whole number"]),
+    "enum default not among the values": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true}
+              state: {type: enum, values: [up, down], default: maybe}
+            """},
+        "entities/a.yaml:4:52", ["default 'maybe' does not fit", "up, down"]),
+    "yaml boolean where text is meant": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true}
+              state: {type: enum, values: [on, off]}
+            """},
+        "entities/a.yaml:4:32", ["YAML reads yes/no/on/off", "quote the value"]),
+    "yaml syntax error": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true
+              name: string
+            """},
+        "entities/a.yaml:4:", ["invalid YAML"]),
+    "missing type": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {primary_key: true}
+            """},
+        "entities/a.yaml:3:7", ["missing required key `type`"]),
+    "missing entity key": (
+        {"a.yaml": """
+            fields:
+              id: {type: integer, primary_key: true}
+            """},
+        "entities/a.yaml:1:1", ["missing required key `entity`"]),
+    "wrong value type": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true}
+              name: {type: string, length: "20"}
+            """},
+        "entities/a.yaml:4:32", ["invalid value for `length`"]),
+    "on_delete without references": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true}
+              b: {type: integer, on_delete: cascade}
+            """},
+        "entities/a.yaml:4:33", ["`on_delete` without `references`"]),
+    "unknown on_delete action": (
+        {"a.yaml": GOOD_CUSTOMER, "b.yaml": """
+            entity: B
+            fields:
+              id: {type: integer, primary_key: true}
+              c: {type: integer, references: Customer, on_delete: explode}
+            """},
+        "entities/b.yaml:4:55", ["invalid value for `on_delete`", "cascade"]),
+    "index on an unknown column": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true}
+              name: string
+            indexes:
+              - columns: [nam]
+            """},
+        "entities/a.yaml:6:15", ["unknown column `nam`", "did you mean `name`?"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_input_error(case, project_factory):
+    files, where, fragments = CASES[case]
+    project = project_factory("postgresql", entities=files)
+    before = project.files()
+    result = project.run("generate", "-m", "x")
+    assert result.exit_code == 2, result.output
+    assert result.exception is None, "a user error must not raise"
+    assert "Traceback" not in result.output
+    assert where in result.output, result.output
+    for fragment in fragments:
+        assert fragment in result.output, result.output
+    assert "fix:" in result.output or "did you mean" in result.output
+    assert project.files() == before, "nothing may be written on bad input"
+
+
+def test_several_problems_are_reported_at_once(project_factory):
+    project = project_factory("sqlite", entities={"a.yaml": """
+        entity: A
+        fields:
+          id: {type: integer, primary_key: true}
+          b: {type: strng}
+          c: {type: integer, default: "x"}
+        """})
+    result = project.run("check")
+    assert result.exit_code == 2
+    assert "entities/a.yaml:4:" in result.output and "entities/a.yaml:5:" in result.output
+
+
+def _generated(project_factory, text: str):
+    project = project_factory("sqlite", entities={"a.yaml": text})
+    assert project.run("generate").exit_code == 0
+    return project
+
+
+def test_not_null_column_added_without_default_or_backfill(project_factory):
+    project = _generated(project_factory, GOOD_CUSTOMER)
+    project.write("entities/a.yaml", GOOD_CUSTOMER + "  region: string\n")
+    before = project.files()
+    result = project.run("generate")
+    assert result.exit_code == 2
+    assert "entities/a.yaml:5:11" in result.output
+    assert "NOT NULL column `region` is added to existing table `customer`" in result.output
+    assert "backfill" in result.output
+    assert project.files() == before
+
+
+def test_renamed_from_naming_nothing_is_an_error(project_factory):
+    project = _generated(project_factory, GOOD_CUSTOMER)
+    project.write("entities/a.yaml", GOOD_CUSTOMER.replace("name: string", "full_name: {type: string, renamed_from: nme}"))
+    before = project.files()
+    result = project.run("generate")
+    assert result.exit_code == 2
+    assert "entities/a.yaml:4:" in result.output and "no column `nme` in table `customer`" in result.output
+    assert project.files() == before
+
+
+def test_table_renamed_from_naming_nothing_is_an_error(project_factory):
+    project = _generated(project_factory, GOOD_CUSTOMER)
+    project.write("entities/a.yaml", GOOD_CUSTOMER.replace("entity: Customer", "entity: Client\nrenamed_from: custmer"))
+    result = project.run("generate")
+    assert result.exit_code == 2
+    assert "entities/a.yaml:2:15" in result.output and "the snapshot has no table `custmer`" in result.output
+
+
+def test_missing_config_is_a_usage_error(tmp_path):
+    from conftest import Project
+
+    result = Project(tmp_path).run("generate")
+    assert result.exit_code == 2
+    assert "no codegen.yaml" in result.output and "codegen init" in result.output
+
+
+def test_bad_config_key(project_factory):
+    project = project_factory("sqlite")
+    project.write("codegen.yaml", "dialect: sqlite\nmigration: migs\n")
+    result = project.run("check")
+    assert result.exit_code == 2
+    assert "codegen.yaml:2:1" in result.output and "did you mean `migrations`?" in result.output
+
+
+def test_no_traceback_from_the_installed_command(project_factory):
+    """The real entry point (a subprocess, as in a shell) prints the message, not a traceback."""
+    import subprocess
+    import sys
+
+    project = project_factory("sqlite", entities={"a.yaml": "entity: A\nfields: [oops\n"})
+    proc = subprocess.run([sys.executable, "-m", "codegen", "generate"], cwd=project.root,
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "entities/a.yaml:" in proc.stderr and "invalid YAML" in proc.stderr
