@@ -1,0 +1,25 @@
+-- codegen migration 20260101000000_create_cycle (down)
+--
+-- id:        20260101000000
+-- parent:    none
+-- message:   create cycle
+-- dialect:   sqlite
+-- generator: codegen 0.1.0
+-- created:   2026-01-01T00:00:00Z
+--
+-- Changes (2):
+--   - drop table book
+--   - drop table author
+--
+-- HAZARD data loss: book: the table and all its rows are deleted
+-- HAZARD not reversible: book: undoing this recreates the table empty
+-- HAZARD data loss: author: the table and all its rows are deleted
+-- HAZARD not reversible: author: undoing this recreates the table empty
+
+BEGIN;
+
+DROP TABLE book;
+
+DROP TABLE author;
+
+COMMIT;

@@ -1,0 +1,28 @@
+-- codegen migration 20260101000000_create_reserved_words (down)
+--
+-- id:        20260101000000
+-- parent:    none
+-- message:   create reserved_words
+-- dialect:   postgresql
+-- generator: codegen 0.1.0
+-- created:   2026-01-01T00:00:00Z
+--
+-- Changes (3):
+--   - drop table order
+--   - drop table user
+--   - drop enum order_table
+--
+-- HAZARD data loss: order: the table and all its rows are deleted
+-- HAZARD not reversible: order: undoing this recreates the table empty
+-- HAZARD data loss: user: the table and all its rows are deleted
+-- HAZARD not reversible: user: undoing this recreates the table empty
+
+BEGIN;
+
+DROP TABLE "order";
+
+DROP TABLE "user";
+
+DROP TYPE order_table;
+
+COMMIT;

@@ -1,0 +1,118 @@
+"""The commands as a user runs them: init, generate, check, diff."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import EXAMPLES, Project
+
+
+def test_init_then_generate_applies(tmp_path, database):
+    dialect = database.dialect_name
+    project = Project(tmp_path / "new")
+    project.root.mkdir()
+    result = project.run("init", "--dialect", dialect)
+    assert result.exit_code == 0, result.output
+    assert (project.root / "codegen.yaml").read_text().count(f"dialect: {dialect}") == 1
+    assert (project.root / "entities" / "customer.yaml").exists()
+    assert (project.root / "migrations").is_dir()
+
+    result = project.run("generate", "-m", "create shop")
+    assert result.exit_code == 0, result.output
+    assert "Created migrations/20260101000000_create_shop/" in result.output
+    assert "+ create table customer" in result.output
+    database.apply(project.latest("up.sql"))
+    database.apply(project.latest("down.sql"))
+    database.assert_empty()
+
+
+def test_init_refuses_an_existing_project(project_factory):
+    project = project_factory("sqlite")
+    before = project.files()
+    result = project.run("init")
+    assert result.exit_code == 2 and "already exists" in result.output
+    assert project.files() == before
+
+
+def test_generate_twice_says_no_changes_and_writes_nothing(project_factory):
+    project = project_factory("postgresql", copy_from=EXAMPLES / "shop" / "entities")
+    assert project.run("generate").exit_code == 0
+    before = project.files()
+    result = project.run("generate", "-m", "again")
+    assert result.exit_code == 0
+    assert "No changes" in result.output
+    assert project.files() == before
+
+
+def test_check_passes_then_fails_naming_the_change(project_factory):
+    project = project_factory("sqlite", copy_from=EXAMPLES / "shop" / "entities")
+    assert project.run("generate").exit_code == 0
+    result = project.run("check")
+    assert result.exit_code == 0, result.output
+
+    text = (project.root / "entities" / "customers.yaml").read_text()
+    project.write("entities/customers.yaml", text.replace("      nickname: string?\n", "      nickname: string?\n      phone: string?\n"))
+    before = project.files()
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert "+ add column customers.phone string NULL" in result.output
+    assert "codegen generate" in result.output
+    assert project.files() == before
+
+
+def test_check_before_any_migration_fails(project_factory):
+    project = project_factory("sqlite", copy_from=EXAMPLES / "shop" / "entities")
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert "+ create table customers" in result.output
+
+
+def test_diff_prints_the_migration_and_writes_nothing(project_factory):
+    project = project_factory("postgresql", copy_from=EXAMPLES / "shop" / "entities")
+    before = project.files()
+    result = project.run("diff", "-m", "create shop")
+    assert result.exit_code == 0
+    assert result.output.startswith("-- codegen migration 20260101000000_create_shop (up)")
+    assert 'CREATE TABLE "order" (' in result.output
+    assert project.files() == before
+    assert project.run("generate", "-m", "create shop").exit_code == 0
+    assert project.latest("up.sql") == result.output
+
+
+def test_second_migration_chains_to_the_first(project_factory):
+    project = project_factory("sqlite", copy_from=EXAMPLES / "shop" / "entities")
+    assert project.run("generate", "-m", "one").exit_code == 0
+    text = (project.root / "entities" / "customers.yaml").read_text()
+    project.write("entities/customers.yaml", text.replace("      nickname: string?\n", "      nickname: string?\n      phone: string?\n"))
+    # Same SOURCE_DATE_EPOCH: the id still moves past the existing migration.
+    assert project.run("generate", "-m", "two").exit_code == 0
+    first, second = project.migrations()
+    assert first.name == "20260101000000_one" and second.name == "20260101000001_two"
+    assert "-- parent:    20260101000000" in (second / "up.sql").read_text()
+    snapshot = json.loads((project.root / "migrations" / "schema.snapshot.json").read_text())
+    assert snapshot["migration"] == "20260101000001"
+
+
+def test_snapshot_dialect_must_match_config(project_factory):
+    project = project_factory("sqlite", copy_from=EXAMPLES / "shop" / "entities")
+    assert project.run("generate").exit_code == 0
+    project.write("codegen.yaml", "dialect: postgresql\n")
+    result = project.run("generate")
+    assert result.exit_code == 2
+    assert "the snapshot was made for sqlite" in result.output
+
+
+def test_bad_source_date_epoch_is_a_usage_error(project_factory):
+    project = project_factory("sqlite", copy_from=EXAMPLES / "shop" / "entities")
+    result = project.run("generate", env={"SOURCE_DATE_EPOCH": "yesterday"})
+    assert result.exit_code == 2 and "SOURCE_DATE_EPOCH" in result.output
+    assert not (project.root / "migrations").exists() or not project.migrations()
+
+
+def test_help_and_version(project_factory):
+    project = project_factory("sqlite")
+    assert project.run("--help").exit_code == 0
+    result = project.run("--version")
+    assert result.exit_code == 0 and "codegen" in result.output

@@ -1,0 +1,75 @@
+"""Properties of the model and the operations that every later stage relies on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codegen import naming, operations as ops
+from codegen.differ import diff
+from codegen.dialects import get_dialect
+from codegen.loader import load_schema
+from codegen.model import Check, Column, ColumnType, Default, Enum, ForeignKey, Index, PrimaryKey, Schema, Table, UniqueConstraint
+from codegen.planner import plan
+from codegen.render import down_operations
+from conftest import EXAMPLES, FIXTURES
+
+COL = Column("email", ColumnType("string", length=320), default=Default("literal", "x"))
+COL2 = Column("email", ColumnType("text"), nullable=True)
+TABLE = Table("customer", (Column("id", ColumnType("integer")), COL), PrimaryKey("pk_customer", ("id",)))
+FK = ForeignKey("fk_a_b_id_b", ("b_id",), "b", ("id",), "cascade")
+
+SAMPLES = [
+    ops.CreateTable(TABLE), ops.DropTable(TABLE), ops.RenameTable("a", "b"),
+    ops.AddColumn("customer", COL), ops.DropColumn("customer", COL), ops.RenameColumn("customer", "a", "b"),
+    ops.AlterColumn("customer", COL, COL2), ops.SetTableComment("customer", None, "x"),
+    ops.SetColumnComment("customer", "email", "a", None), ops.CreateIndex("customer", Index("ix_c_e", ("email",))),
+    ops.DropIndex("customer", Index("ix_c_e", ("email",), unique=True, where="email <> ''")),
+    ops.AddConstraint("a", FK), ops.DropConstraint("a", Check("ck_a_x", "x > 0")),
+    ops.AddConstraint("customer", UniqueConstraint("uq_customer_email", ("email",))),
+    ops.CreateEnum(Enum("customer_status", ("a", "b"), "customer", "status")),
+    ops.DropEnum(Enum("customer_status", ("a", "b"), "customer", "status")),
+]
+
+
+def test_every_operation_kind_has_a_sample():
+    assert {type(op) for op in SAMPLES} == set(ops.ALL_OPERATIONS)
+
+
+@pytest.mark.parametrize("op", SAMPLES, ids=lambda op: type(op).__name__)
+def test_inverse_of_inverse_is_the_operation(op):
+    assert op.inverse().inverse() == op
+    assert op.describe()
+    assert op.symbol in "+-~"
+
+
+@pytest.mark.parametrize("folder", [EXAMPLES / "shop" / "entities", *sorted((FIXTURES / "initial").glob("*/entities"))],
+                         ids=lambda p: p.parent.name)
+def test_snapshot_json_round_trip(folder: Path):
+    schema = load_schema(folder, 63)
+    assert Schema.from_json(schema.to_json()) == schema
+    assert diff(schema, schema) == []
+
+
+def test_down_is_the_inverse_of_up():
+    schema = load_schema(EXAMPLES / "shop" / "entities", 63)
+    up = plan(diff(Schema(), schema), get_dialect("postgresql"))
+    down = down_operations(up)
+    assert [type(op).__name__ for op in down][:2] == ["DropTable", "DropTable"]
+    assert down_operations(down) == up
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Customer", "customer"), ("OrderItem", "order_item"), ("HTTPLog", "http_log"), ("already_snake", "already_snake"),
+])
+def test_snake_case(name, expected):
+    assert naming.snake_case(name) == expected
+
+
+def test_long_names_are_cut_stably_and_distinctly():
+    a = naming.index("t" * 40, ("column_one", "column_two"), 63)
+    b = naming.index("t" * 40, ("column_one", "column_three"), 63)
+    assert len(a) == len(b) == 63
+    assert a != b
+    assert a == naming.index("t" * 40, ("column_one", "column_two"), 63)
