@@ -76,6 +76,7 @@ def generate(ctx: click.Context, message: str | None) -> None:
     folder = project.shown(next(iter(planned.files)).parent)
     click.echo(f"Created {folder}/ (up.sql, down.sql) and updated {project.shown(project.snapshot)}")
     _print_changes(state)
+    click.echo(state.summary())
 
 
 @cli.command()

@@ -20,7 +20,7 @@ from codegen.errors import UserError
 from codegen.history import list_migrations, new_migration_id, slugify
 from codegen.loader import load_schema
 from codegen.model import Schema
-from codegen.operations import Hazard, Operation
+from codegen.operations import AddColumn, CreateIndex, CreateTable, Hazard, Operation
 from codegen.planner import plan
 from codegen.render import MigrationInfo, down_operations, hazards_of, render_sql
 from codegen.snapshot import Snapshot, read_snapshot
@@ -39,6 +39,18 @@ class State:
     @property
     def hazards(self) -> list[Hazard]:
         return hazards_of(list(self.up))
+
+    def summary(self) -> str:
+        """`2 tables, 14 columns, 5 indexes created`: the counts a developer checks at a glance."""
+        created = [op.table for op in self.up if isinstance(op, CreateTable)]
+        counts = {
+            "table": len(created),
+            "column": sum(len(t.columns) for t in created) + sum(isinstance(op, AddColumn) for op in self.up),
+            "index": sum(len(t.indexes) for t in created) + sum(isinstance(op, CreateIndex) for op in self.up),
+        }
+        parts = [f"{n} {'index' if kind == 'index' and n == 1 else 'indexes' if kind == 'index' else kind + ('s' if n != 1 else '')}"
+                 for kind, n in counts.items() if n]
+        return (", ".join(parts) + " created") if parts else f"{len(self.up)} changes"
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ def test_init_then_generate_applies(tmp_path, database):
     assert result.exit_code == 0, result.output
     assert "Created migrations/20260101000000_create_shop/" in result.output
     assert "+ create table customer" in result.output
+    assert "1 table, 11 columns, 4 indexes created" in result.output
     database.apply(project.latest("up.sql"))
     database.apply(project.latest("down.sql"))
     database.assert_empty()
