@@ -33,7 +33,7 @@ def expected(schema: Schema, dialect: Dialect) -> LiveSchema:
         }
         checks = {ck.name for ck in t.checks}
         if not dialect.native_enums:
-            checks |= {dialect.enum_check_name(t.name, c.name) for c in t.columns if c.type.kind == "enum"}  # type: ignore[attr-defined]
+            checks |= {dialect.enum_check_name(c.type.enum_name) for c in t.columns if c.type.kind == "enum"}  # type: ignore[attr-defined]
         tables[t.name] = {
             "columns": columns,
             "primary_key": list(t.primary_key.columns) if t.primary_key else [],

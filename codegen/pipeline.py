@@ -15,7 +15,7 @@ from pathlib import Path
 from codegen import __version__
 from codegen.config import Project
 from codegen.dialects import get_dialect
-from codegen.differ import diff
+from codegen.differ import LikelyRename, compare, likely_renames
 from codegen.errors import UserError
 from codegen.history import list_migrations, new_migration_id, slugify
 from codegen.loader import load_schema
@@ -35,6 +35,7 @@ class State:
     snapshot: Snapshot
     schema: Schema  # from the entity files
     up: tuple[Operation, ...]  # planned for the project's dialect
+    likely_renames: tuple[LikelyRename, ...] = ()
 
     @property
     def hazards(self) -> list[Hazard]:
@@ -70,8 +71,9 @@ def load_state(project: Project) -> State:
             f"the snapshot was made for {snapshot.dialect}, but {project.shown(project.config_file)} says {project.dialect}",
             f"set `dialect: {snapshot.dialect}` again; a project's migrations are written for one dialect")
     schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root)
-    up = plan(diff(snapshot.schema, schema), dialect)
-    return State(project, snapshot, schema, tuple(up))
+    comparison = compare(snapshot.schema, schema)
+    up = plan(comparison.ops, dialect, comparison.renamed_old, schema)
+    return State(project, snapshot, schema, tuple(up), tuple(likely_renames(comparison.ops)))
 
 
 def creation_time() -> dt.datetime:
@@ -101,7 +103,7 @@ def prepare_migration(state: State, message: str | None) -> PlannedMigration:
     up = list(state.up)
     folder = project.migrations / name
     files = {
-        folder / "up.sql": render_sql(info, up, project.dialect, "up"),
+        folder / "up.sql": render_sql(info, up, project.dialect, "up", state.likely_renames),
         folder / "down.sql": render_sql(info, down_operations(up), project.dialect, "down"),
     }
     snapshot_text = Snapshot(state.schema, migration_id, project.dialect).to_text()

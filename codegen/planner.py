@@ -1,24 +1,31 @@
-"""planner: put operations in an order the database accepts.
+"""planner: put operations in an order the database accepts, in a form it can run.
 
 One readable list of phases (migra's `add_all_changes` shape); inside a
 phase, the differ's sorted order is kept, except that tables are created
-parents first and dropped children first. A reference cycle between new
-tables is closed by adding the foreign keys that point forward after every
-table exists (`AddConstraint`); dialects whose foreign keys are checked
-lazily (SQLite) keep them inline instead. Drops mirror creates exactly, so
-the down migration, built by inverting the planned up migration, is planned
-too.
+parents first and dropped children first. Renames run first, so every later
+statement uses the new names.
+
+A reference cycle between new tables is closed by adding the foreign keys
+that point forward after every table exists (`AddConstraint`); dialects whose
+foreign keys are checked lazily (SQLite) keep them inline instead.
+
+Dialects that cannot alter a table in place (`rebuilds_tables`: SQLite) get
+one `RebuildTable` per table instead of the changes it cannot run, as
+sqlite.org documents. The down migration is the planned up migration
+inverted, so it is planned too.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from codegen.dialects.base import Dialect
-from codegen.model import ForeignKey, Table
+from codegen.model import ForeignKey, Schema, Table
 from codegen.operations import (
     AddColumn, AddConstraint, AlterColumn, CreateEnum, CreateIndex, CreateTable, DropColumn, DropConstraint,
-    DropEnum, DropIndex, DropTable, Operation, RenameColumn, RenameTable, SetColumnComment, SetTableComment,
+    DropEnum, DropIndex, DropTable, Operation, RebuildTable, RenameColumn, RenameConstraint, RenameEnum,
+    RenameIndex, RenameTable, SetColumnComment, SetTableComment, fill_value,
 )
 
 
@@ -27,16 +34,17 @@ def _is_fk(op: Operation) -> bool:
 
 
 PHASES: tuple[tuple[str, object], ...] = (
+    ("rename tables", lambda op: isinstance(op, RenameTable)),
+    ("rename columns", lambda op: isinstance(op, RenameColumn)),
+    ("rename derived names", lambda op: isinstance(op, (RenameEnum, RenameIndex, RenameConstraint))),
     ("drop foreign keys", lambda op: isinstance(op, DropConstraint) and _is_fk(op)),
     ("drop indexes", lambda op: isinstance(op, DropIndex)),
     ("drop constraints", lambda op: isinstance(op, DropConstraint)),
     ("drop tables", lambda op: isinstance(op, DropTable)),
-    ("rename tables", lambda op: isinstance(op, RenameTable)),
-    ("rename columns", lambda op: isinstance(op, RenameColumn)),
     ("create enums", lambda op: isinstance(op, CreateEnum)),
     ("create tables", lambda op: isinstance(op, CreateTable)),
     ("add columns", lambda op: isinstance(op, AddColumn)),
-    ("alter columns", lambda op: isinstance(op, AlterColumn)),
+    ("alter columns", lambda op: isinstance(op, (AlterColumn, RebuildTable))),
     ("drop columns", lambda op: isinstance(op, DropColumn)),
     ("drop enums", lambda op: isinstance(op, DropEnum)),
     ("comments", lambda op: isinstance(op, (SetTableComment, SetColumnComment))),
@@ -44,6 +52,9 @@ PHASES: tuple[tuple[str, object], ...] = (
     ("add constraints", lambda op: isinstance(op, AddConstraint) and not _is_fk(op)),
     ("add foreign keys", lambda op: isinstance(op, AddConstraint)),
 )
+
+_CREATE_TABLES = next(i for i, (name, _) in enumerate(PHASES) if name == "create tables")
+_DROP_TABLES = next(i for i, (name, _) in enumerate(PHASES) if name == "drop tables")
 
 
 def phase_of(op: Operation) -> int:
@@ -53,13 +64,17 @@ def phase_of(op: Operation) -> int:
     raise ValueError(f"no phase for {type(op).__name__}")  # a new op kind must get a phase
 
 
-def plan(ops: list[Operation], dialect: Dialect) -> list[Operation]:
+def plan(ops: list[Operation], dialect: Dialect, old: Schema | None = None, new: Schema | None = None) -> list[Operation]:
     """Order `ops` for `dialect`; the result's inverse, reversed, is a valid down migration.
 
-    >>> plan([], PostgreSQL())  # doctest: +SKIP
-    []
+    `old` (with the renames applied) and `new` are needed when the dialect
+    rebuilds tables; an initial migration needs neither.
     """
-    ops = [op for op in ops if dialect.native_enums or not isinstance(op, (CreateEnum, DropEnum))]
+    if not dialect.native_enums:
+        ops = [op for op in ops if not isinstance(op, (CreateEnum, DropEnum))]
+    if dialect.rebuilds_tables and old is not None and new is not None:
+        ops = _rebuild_where_needed(ops, old, new)
+
     creates = [op for op in ops if isinstance(op, CreateTable)]
     drops = [op for op in ops if isinstance(op, DropTable)]
     rest = [op for op in ops if not isinstance(op, (CreateTable, DropTable))]
@@ -69,25 +84,77 @@ def plan(ops: list[Operation], dialect: Dialect) -> list[Operation]:
     rest += [AddConstraint(table, fk) for table, fk in deferred]
     rest += [DropConstraint(table, fk) for table, fk in undone]
 
-    ordered = sorted(rest, key=phase_of)  # stable: keeps the differ's sorted order within a phase
     by_phase: dict[int, list[Operation]] = {}
-    for op in ordered:
+    for op in sorted(rest, key=phase_of):  # stable: keeps the differ's order within a phase
         by_phase.setdefault(phase_of(op), []).append(op)
-    by_phase[phase_of(DropTable(Table("", ())))] = [DropTable(t) for t in reversed(dropped)]
-    by_phase[phase_of(CreateTable(Table("", ())))] = [CreateTable(t) for t in created]
+    by_phase[_DROP_TABLES] = [DropTable(t) for t in reversed(dropped)]
+    by_phase[_CREATE_TABLES] = [CreateTable(t) for t in created]
     return [op for number in sorted(by_phase) for op in by_phase[number]]
 
+
+# -- table rebuilds (SQLite) -----------------------------------------------------------------
+
+_ALWAYS_REBUILD = (AlterColumn, AddConstraint, DropConstraint, RenameConstraint, RenameEnum)
+_ABSORBED = (*_ALWAYS_REBUILD, AddColumn, DropColumn, CreateIndex, DropIndex, RenameIndex,
+             SetTableComment, SetColumnComment)
+
+
+def _rebuild_where_needed(ops: list[Operation], old: Schema, new: Schema) -> list[Operation]:
+    old_tables = {t.name: t for t in old.managed_tables}
+    new_tables = {t.name: t for t in new.managed_tables}
+    rebuilt = sorted({
+        op.table for op in ops
+        if getattr(op, "table", None) in old_tables and isinstance(op.table, str) and op.table in new_tables
+        and _cannot_run_in_place(op, old_tables[op.table], new_tables[op.table])
+    })
+    out: list[Operation] = []
+    for name in rebuilt:
+        changes = tuple(op for op in ops if isinstance(op, _ABSORBED) and getattr(op, "table", None) == name)
+        out.append(RebuildTable(old_tables[name], new_tables[name], changes))
+    for op in ops:
+        table = getattr(op, "table", None)
+        if isinstance(op, _ABSORBED) and table in rebuilt:
+            continue
+        if isinstance(op, RenameIndex):  # no ALTER INDEX ... RENAME in SQLite
+            out += [DropIndex(op.table, op.old), CreateIndex(op.table, op.new)]
+            continue
+        out.append(op)
+    return out
+
+
+def _cannot_run_in_place(op: Operation, before: Table, after: Table) -> bool:
+    if isinstance(op, _ALWAYS_REBUILD):
+        return True
+    if isinstance(op, AddColumn):
+        col = op.column
+        keyed = any(col.name in cols for cols in _key_columns(after))
+        constant_default = col.default is None or col.default.kind == "literal"
+        return keyed or not constant_default or fill_value(col) is not None
+    if isinstance(op, DropColumn):
+        name = op.column.name
+        in_key = any(name in cols for cols in _key_columns(before))
+        in_check = any(re.search(rf"\b{re.escape(name)}\b", ck.expr) for ck in before.checks)
+        return in_key or in_check
+    return False
+
+
+def _key_columns(table: Table) -> list[tuple[str, ...]]:
+    keys = [u.columns for u in table.uniques] + [fk.columns for fk in table.foreign_keys]
+    if table.primary_key:
+        keys.append(table.primary_key.columns)
+    return keys
+
+
+# -- creation order ------------------------------------------------------------------------------
 
 def _creation_order(tables: list[Table], dialect: Dialect) -> tuple[list[Table], list[tuple[str, ForeignKey]]]:
     """Tables parents first, and the foreign keys that must wait until all of them exist.
 
     A table is created once every table it references among `tables` exists
     (a reference to itself is fine inline). When only cycles remain, the table
-    with the smallest name goes first and its forward references are deferred.
+    with the smallest name goes first and its forward references are deferred,
+    unless the dialect checks references lazily.
     """
-    if dialect.lazy_foreign_keys:
-        # Order for the reader anyway; nothing needs deferring.
-        return _topological(tables), []
     pending = {t.name: t for t in tables}
     done: list[Table] = []
     deferred: list[tuple[str, ForeignKey]] = []
@@ -95,6 +162,9 @@ def _creation_order(tables: list[Table], dialect: Dialect) -> tuple[list[Table],
         ready = [n for n in sorted(pending) if not _waits_for(pending[n], pending)]
         if not ready:
             name = sorted(pending)[0]
+            if dialect.lazy_foreign_keys:
+                done.append(pending.pop(name))
+                continue
             table = pending[name]
             later = [fk for fk in table.foreign_keys if fk.ref_table in pending and fk.ref_table != name]
             deferred += [(name, fk) for fk in later]
@@ -107,13 +177,3 @@ def _creation_order(tables: list[Table], dialect: Dialect) -> tuple[list[Table],
 
 def _waits_for(table: Table, pending: dict[str, Table]) -> bool:
     return any(fk.ref_table in pending and fk.ref_table != table.name for fk in table.foreign_keys)
-
-
-def _topological(tables: list[Table]) -> list[Table]:
-    pending = {t.name: t for t in tables}
-    done: list[Table] = []
-    while pending:
-        ready = [n for n in sorted(pending) if not _waits_for(pending[n], pending)] or [sorted(pending)[0]]
-        for name in ready:
-            done.append(pending.pop(name))
-    return done

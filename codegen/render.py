@@ -9,14 +9,19 @@ built once and cached, so templates compile once per process.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from codegen.dialects import get_dialect
 from codegen.dialects.base import Dialect
-from codegen.operations import Hazard, Operation
+from codegen.naming import fit
+from codegen.operations import DropTable, Hazard, Operation, RebuildTable, RenameTable, fill_value
+
+# Statements during which SQLite's foreign key enforcement must be off, or it would
+# cascade-delete or orphan child rows (sqlite.org, ALTER TABLE, "other changes").
+_NEEDS_FK_GUARD = (DropTable, RebuildTable, RenameTable)
 
 
 def template_root() -> Path:
@@ -62,15 +67,20 @@ def sql_environment(dialect_name: str) -> Environment:
     )
     env.filters.update(
         q=dialect.quote, lit=dialect.literal, sqltype=dialect.type_sql, default_sql=dialect.default_sql,
-        fk_action=dialect.fk_action, comment=_one_line,
+        fk_action=dialect.fk_action, comment=_one_line, fill_sql=dialect.fill_sql,
+        as_nullable=lambda column: replace(column, nullable=True),
     )
     env.tests["kind"] = lambda obj, name: type(obj).__name__ == name
     env.globals["d"] = dialect
+    env.globals["fit"] = lambda name: fit(name, dialect.max_identifier_length)
+    env.globals["fill_value"] = fill_value
     return env
 
 
-def render_sql(info: MigrationInfo, ops: list[Operation], dialect_name: str, direction: str) -> str:
-    """One migration file (`up` or `down`) for already planned `ops`."""
+def render_sql(info: MigrationInfo, ops: list[Operation], dialect_name: str, direction: str,
+               notes: tuple = ()) -> str:
+    """One migration file (`up` or `down`) for already planned `ops`; `notes` are likely renames."""
     template = sql_environment(dialect_name).get_template("migration.sql.j2")
-    return template.render(info=info, ops=ops, hazards=hazards_of(ops), direction=direction)
+    return template.render(info=info, ops=ops, hazards=hazards_of(ops), direction=direction, notes=notes,
+                           rewrites_tables=any(isinstance(op, _NEEDS_FK_GUARD) for op in ops))
 

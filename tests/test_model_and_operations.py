@@ -30,6 +30,11 @@ SAMPLES = [
     ops.AddConstraint("customer", UniqueConstraint("uq_customer_email", ("email",))),
     ops.CreateEnum(Enum("customer_status", ("a", "b"), "customer", "status")),
     ops.DropEnum(Enum("customer_status", ("a", "b"), "customer", "status")),
+    ops.RenameIndex("customer", Index("ix_c_e", ("email",)), Index("ix_d_e", ("email",))),
+    ops.RenameConstraint("a", FK, ForeignKey("fk_x", ("b_id",), "b", ("id",), "cascade")),
+    ops.RenameEnum(Enum("a_s", ("x",), "a", "s"), Enum("b_s", ("x",), "b", "s")),
+    ops.RebuildTable(TABLE, TABLE.__class__(**{**TABLE.__dict__, "columns": TABLE.columns[:1]}),
+                     (ops.DropColumn("customer", COL),)),
 ]
 
 

@@ -13,6 +13,7 @@ import importlib
 from typing import Callable, ClassVar
 
 from codegen.model import Column, ColumnType, Default
+from codegen.operations import placeholder
 
 TypeRule = Callable[[ColumnType], str]
 
@@ -60,6 +61,7 @@ class Dialect:
     alter_constraints: ClassVar[bool] = True  # ALTER TABLE ... ADD/DROP CONSTRAINT
     lazy_foreign_keys: ClassVar[bool] = False  # a REFERENCES may name a table created later
     identity_columns: ClassVar[bool] = False  # autoincrement is a GENERATED ... AS IDENTITY column
+    rebuilds_tables: ClassVar[bool] = False  # column and constraint changes need a table rebuild
     boolean_literals: ClassVar[tuple[str, str]] = ("FALSE", "TRUE")
 
     def type_sql(self, ctype: ColumnType) -> str:
@@ -76,6 +78,8 @@ class Dialect:
             return self.boolean_literals[value]
         if isinstance(value, (int, float)):
             return repr(value)
+        if isinstance(value, bytes):
+            return self.bytes_literal(value)
         return "'" + str(value).replace("'", "''") + "'"
 
     def default_sql(self, column: Column, default: Default | None = None) -> str | None:
@@ -90,6 +94,17 @@ class Dialect:
 
     def raw_default(self, sql: str) -> str:
         return sql
+
+    def bytes_literal(self, value: bytes) -> str:
+        return "'\\x" + value.hex() + "'"
+
+    def fill_sql(self, column: Column) -> str:
+        """What existing rows get when `column` appears or turns NOT NULL: backfill, else default, else a placeholder."""
+        if column.backfill is not None:
+            return self.literal(column.backfill)
+        if column.default is not None:
+            return self.default_sql(column) or "NULL"
+        return self.literal(placeholder(column))
 
     def fk_action(self, action: str | None) -> str | None:
         return FK_ACTIONS[action] if action else None

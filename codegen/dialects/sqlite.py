@@ -20,6 +20,7 @@ class SQLite(Dialect):
         "uuid": fixed("CHAR(36)"),
     }
     alter_constraints = False
+    rebuilds_tables = True
     lazy_foreign_keys = True
     boolean_literals = ("0", "1")
 
@@ -27,6 +28,13 @@ class SQLite(Dialect):
         # SQLite accepts an expression as a default only inside parentheses.
         return f"({sql})"
 
-    def enum_check_name(self, table: str, column: str) -> str:
-        """SQLite has no enum type: the values are a CHECK named `ck_<table>_<column>_values`."""
-        return naming.check(table, f"{column}_values", self.max_identifier_length)
+    def bytes_literal(self, value: bytes) -> str:
+        return "X'" + value.hex() + "'"
+
+    def enum_check_name(self, enum_name: str) -> str:
+        """SQLite has no enum type: the values are a CHECK named after the enum, `ck_<table>_<column>_values`.
+
+        Derived from the enum's name rather than the current table and column
+        names, so it follows the snapshot through renames in both directions.
+        """
+        return naming.fit(f"ck_{enum_name}_values", self.max_identifier_length)

@@ -1,9 +1,10 @@
 """differ: `diff(old, new) -> list[Operation]`. Pure; no I/O, no dialect.
 
-One small comparator per kind of object (tables, columns, indexes,
-constraints, enums), all built on `common.differences`. The list returned is
-unordered in the sense that matters: the planner puts it in an order the
-database accepts. Renames come only from `renamed_from` hints.
+Renames come only from `renamed_from` hints and are resolved first; then one
+small comparator per kind of object (tables, columns, indexes, constraints,
+enums), all built on `common.differences`; then the objects that must be
+re-created around a change (`dependents`). The planner puts the result in an
+order the database accepts.
 
     >>> diff(Schema(), Schema())
     []
@@ -11,16 +12,57 @@ database accepts. Renames come only from `renamed_from` hints.
 
 from __future__ import annotations
 
-from codegen.differ.enums import diff_enums
+from dataclasses import dataclass
+
+from codegen.differ.dependents import dependents
 from codegen.differ.hints import check_against_snapshot
+from codegen.differ.renames import find_renames, renamed_old
 from codegen.differ.tables import diff_tables
 from codegen.model import Schema
-from codegen.operations import Operation
+from codegen.operations import AddColumn, DropColumn, Operation
 
-__all__ = ["diff", "check_against_snapshot"]
+__all__ = ["diff", "compare", "Comparison", "check_against_snapshot", "likely_renames", "LikelyRename"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    ops: list[Operation]
+    renamed_old: Schema  # the old schema as it reads once the renames ran (what the planner rebuilds from)
+
+
+def compare(old: Schema, new: Schema) -> Comparison:
+    """Raises UserError when the entities cannot be reconciled with the snapshot (see hints)."""
+    check_against_snapshot(old, new)
+    renames = find_renames(old, new)
+    old = renamed_old(old, renames)
+    ops = diff_tables(old, new)
+    return Comparison([*renames.ops, *ops, *dependents(old, new, ops)], old)
 
 
 def diff(old: Schema, new: Schema) -> list[Operation]:
-    """Raises UserError when the entities cannot be reconciled with the snapshot (see hints)."""
-    check_against_snapshot(old, new)
-    return [*diff_enums(old, new), *diff_tables(old, new)]
+    return compare(old, new).ops
+
+
+@dataclass(frozen=True)
+class LikelyRename:
+    """A column dropped and one of the same type added in one table, with no hint: maybe a rename."""
+
+    table: str
+    old: str
+    new: str
+
+    def hint(self) -> str:
+        return (f"{self.table}.{self.old} -> {self.table}.{self.new} looks like a rename; if it is, add "
+                f"`renamed_from: {self.old}` to field `{self.new}` (it is generated as drop + add, losing the values)")
+
+
+def likely_renames(ops: list[Operation]) -> list[LikelyRename]:
+    dropped = [op for op in ops if isinstance(op, DropColumn)]
+    added = [op for op in ops if isinstance(op, AddColumn)]
+    found = []
+    for drop in dropped:
+        match = next((add for add in added if add.table == drop.table and add.column.type == drop.column.type), None)
+        if match is not None:
+            added.remove(match)
+            found.append(LikelyRename(drop.table, drop.column.name, match.column.name))
+    return found

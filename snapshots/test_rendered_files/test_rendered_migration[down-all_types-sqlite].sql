@@ -13,8 +13,14 @@
 -- HAZARD data loss: thing: the table and all its rows are deleted
 -- HAZARD not reversible: thing: undoing this recreates the table empty
 
+PRAGMA foreign_keys = OFF;
+
 BEGIN;
 
 DROP TABLE thing;
 
+PRAGMA foreign_key_check;
+
 COMMIT;
+
+PRAGMA foreign_keys = ON;

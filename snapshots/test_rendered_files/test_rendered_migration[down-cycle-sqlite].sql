@@ -16,10 +16,16 @@
 -- HAZARD data loss: author: the table and all its rows are deleted
 -- HAZARD not reversible: author: undoing this recreates the table empty
 
+PRAGMA foreign_keys = OFF;
+
 BEGIN;
 
 DROP TABLE book;
 
 DROP TABLE author;
 
+PRAGMA foreign_key_check;
+
 COMMIT;
+
+PRAGMA foreign_keys = ON;

@@ -16,10 +16,16 @@
 -- HAZARD data loss: user: the table and all its rows are deleted
 -- HAZARD not reversible: user: undoing this recreates the table empty
 
+PRAGMA foreign_keys = OFF;
+
 BEGIN;
 
 DROP TABLE "order";
 
 DROP TABLE user;
 
+PRAGMA foreign_key_check;
+
 COMMIT;
+
+PRAGMA foreign_keys = ON;

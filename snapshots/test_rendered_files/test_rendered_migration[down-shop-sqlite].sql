@@ -25,6 +25,8 @@
 -- HAZARD data loss: countries: the table and all its rows are deleted
 -- HAZARD not reversible: countries: undoing this recreates the table empty
 
+PRAGMA foreign_keys = OFF;
+
 BEGIN;
 
 DROP TABLE order_items;
@@ -37,4 +39,8 @@ DROP TABLE products;
 
 DROP TABLE countries;
 
+PRAGMA foreign_key_check;
+
 COMMIT;
+
+PRAGMA foreign_keys = ON;
