@@ -105,7 +105,9 @@ def _rebuild_where_needed(ops: list[Operation], old: Schema, new: Schema) -> lis
     rebuilt = sorted({
         op.table for op in ops
         if getattr(op, "table", None) in old_tables and isinstance(op.table, str) and op.table in new_tables
-        and _cannot_run_in_place(op, old_tables[op.table], new_tables[op.table])
+        and (_cannot_run_in_place(op, old_tables[op.table], new_tables[op.table])
+             # the down migration is this one inverted, not planned again: both directions must run
+             or _cannot_run_in_place(op.inverse(), new_tables[op.table], old_tables[op.table]))
     })
     out: list[Operation] = []
     for name in rebuilt:
