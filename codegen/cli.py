@@ -118,6 +118,8 @@ def _print_changes(state, err: bool = False) -> None:
         click.echo(f"  {op.symbol} {op.describe()}", err=err)
     for hazard in state.hazards:
         click.echo(f"  {hazard.line()}", err=err)
+    for note in state.likely_renames:
+        click.echo(f"  NOTE {note.hint()}", err=err)
 
 
 def main() -> None:

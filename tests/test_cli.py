@@ -117,3 +117,19 @@ def test_help_and_version(project_factory):
     assert project.run("--help").exit_code == 0
     result = project.run("--version")
     assert result.exit_code == 0 and "codegen" in result.output
+
+
+def test_generate_prints_hazards_and_likely_renames(project_factory):
+    project = project_factory("postgresql", copy_from=EXAMPLES / "shop" / "entities")
+    assert project.run("generate").exit_code == 0
+    text = (project.root / "entities" / "customers.yaml").read_text()
+    project.write("entities/customers.yaml", text.replace("      nickname: string?\n", "      alias: string?\n"))
+    result = project.run("generate", "-m", "alias")
+    assert result.exit_code == 0
+    assert "HAZARD data loss: customers.nickname: the column and its values are deleted" in result.output
+    assert "NOTE customers.nickname -> customers.alias looks like a rename" in result.output
+    up = project.latest("up.sql")
+    assert "-- HAZARD data loss: customers.nickname" in up
+    assert "-- NOTE customers.nickname -> customers.alias looks like a rename; if it is, add `renamed_from: nickname`" in up
+    down = project.latest("down.sql")
+    assert "-- HAZARD data loss: customers.alias" in down

@@ -54,11 +54,14 @@ def _column_problems(before: Table | None, table: Table) -> list[Problem]:
                                          "remove the old field, or drop the hint"))
                 continue
         if before is not None and not existed and _needs_value(col):
+            fix = "add `backfill: <value>` (fills existing rows once), a `default`, or make it nullable"
+            new_names = {c.name for c in table.columns}
+            gone = [c.name for c in before.columns if c.name not in new_names and c.type == col.type]
+            if gone:
+                fix += f"; or, if `{col.name}` replaces `{gone[0]}`, add `renamed_from: {gone[0]}` (keeps the values)"
             problems.append(_problem(col.origin, table.entity, col.name,
                                      f"NOT NULL column `{col.name}` is added to existing table `{table.name}` "
-                                     "with neither `default` nor `backfill`",
-                                     "add `backfill: <value>` (fills existing rows once), a `default`, "
-                                     "or make it nullable"))
+                                     "with neither `default` nor `backfill`", fix))
         if before is not None and existed:
             old = old_cols.get(col.name) or old_cols[col.renamed_from]  # type: ignore[index]
             if old.nullable and not col.nullable and _needs_value(col):
