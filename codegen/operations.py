@@ -300,6 +300,11 @@ class CreateIndex(Operation):
         where = " (partial)" if self.index.where else ""
         return f"create {kind} {self.index.name} on {self.table} ({', '.join(self.index.columns)}){where}"
 
+    def hazards(self) -> tuple[Hazard, ...]:
+        # Indexes of a new table are part of CreateTable: this one is built on a table with rows.
+        return (Hazard(LONG_LOCK, self.table, None,
+                       f"building {self.index.name} blocks writes to the table until it is done"),)
+
 
 @dataclass(frozen=True)
 class DropIndex(Operation):
