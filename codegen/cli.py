@@ -7,13 +7,16 @@ never shows a traceback: `UserError` is caught here and nowhere else.
 
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from codegen import __version__
 from codegen.errors import UserError
+from codegen.history import list_migrations
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -29,20 +32,53 @@ class _Group(click.Group):
             ctx.exit(EXIT_USAGE)
 
 
+@dataclass(frozen=True)
+class Options:
+    config_path: Path | None
+    quiet: bool
+    verbose: bool
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="codegen")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="codegen.yaml to use (default: found in this folder or a parent).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems and what was written.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print the changes a SQLite rebuild stands for.")
 @click.pass_context
-def cli(ctx: click.Context, config_path: Path | None) -> None:
+def cli(ctx: click.Context, config_path: Path | None, quiet: bool, verbose: bool) -> None:
     """Turn YAML entity definitions into reviewed database migrations."""
-    ctx.obj = config_path
+    ctx.obj = Options(config_path, quiet, verbose)
 
 
 def _project(ctx: click.Context):
     from codegen.config import load_project
 
-    return load_project(ctx.obj, Path.cwd())
+    return load_project(ctx.obj.config_path, Path.cwd())
+
+
+# -- output: short, coloured on a terminal, plain otherwise (NO_COLOR respected) --------------------
+
+_STYLES = {"ok": {"fg": "green"}, "problem": {"fg": "red", "bold": True}, "hazard": {"fg": "yellow"},
+           "+": {"fg": "green"}, "-": {"fg": "red"}, "~": {"fg": "cyan"}, "note": {"fg": "magenta"}}
+
+
+def _color() -> bool | None:
+    return False if "NO_COLOR" in os.environ else None  # None: click decides by isatty
+
+
+def _styled(text: str, kind: str) -> str:
+    return click.style(text, **_STYLES.get(kind, {}))
+
+
+def _say(ctx: click.Context, text: str, kind: str = "info", err: bool = False) -> None:
+    if ctx.obj is not None and ctx.obj.quiet and kind in ("ok", "info"):
+        return
+    click.echo(_styled(text, kind), err=err, color=_color())
+
+
+def _problem(finding) -> None:
+    click.echo(_styled("problem:", "problem") + " " + finding.render(), err=True, color=_color())
 
 
 @cli.command()
@@ -54,9 +90,10 @@ def init(dialect: str, format_: str, folder: Path) -> None:
     """Create codegen.yaml, an example entity and an empty migrations folder."""
     from codegen.scaffold import init_project
 
+    ctx = click.get_current_context()
     for path in init_project(folder, dialect, format_):
-        click.echo(f"created {path}")
-    click.echo('next: edit the entities, then run `codegen generate -m "initial"`')
+        _say(ctx, f"created {path}")
+    _say(ctx, 'next: edit the entities, then run `codegen generate -m "initial"`')
 
 
 @cli.command()
@@ -68,58 +105,207 @@ def generate(ctx: click.Context, message: str | None) -> None:
 
     state = load_state(_project(ctx))
     if not state.up:
-        click.echo("No changes: the entities match the snapshot.")
+        _say(ctx, "No changes: the entities match the snapshot.", "ok")
         return
     planned = prepare_migration(state, message)
     write_migration(planned)
     project = state.project
     folder = project.shown(next(iter(planned.files)).parent)
     click.echo(f"Created {folder}/ (up.sql, down.sql) and updated {project.shown(project.snapshot)}")
-    _print_changes(state)
-    click.echo(state.summary())
+    if not ctx.obj.quiet:
+        _print_changes(state)
+        _say(ctx, state.summary())
+
+
+FORMATS = click.Choice(["text", "json"])
+
+
+@cli.command()
+@click.option("--format", "format_", type=FORMATS, default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Also fail on hazards nobody acknowledged (as `codegen lint`).")
+@click.pass_context
+def check(ctx: click.Context, format_: str, strict: bool) -> None:
+    """Exit 1 when entities, snapshot, migrations and codegen.sum disagree."""
+    from codegen.pipeline import findings, load_state
+
+    state = load_state(_project(ctx))
+    found = findings(state)
+    if strict:
+        found += _lint(state, since=None)
+    if format_ == "json":
+        _echo_report("check", state, found)
+    elif not found:
+        _say(ctx, "OK: entities, snapshot and migrations agree.", "ok")
+    else:
+        for finding in found:
+            _problem(finding)
+            if finding.code == "entities-changed":
+                _print_changes(state, err=True)
+    if found:
+        ctx.exit(EXIT_FINDINGS)
+
+
+@cli.command()
+@click.option("--since", metavar="ID", help="Only migrations after this id (for projects adopting lint late).")
+@click.option("--format", "format_", type=FORMATS, default="text", show_default=True)
+@click.pass_context
+def lint(ctx: click.Context, since: str | None, format_: str) -> None:
+    """Exit 1 when a pending or written migration has hazards nobody acknowledged.
+
+    A reviewer acknowledges a hazard by adding `-- ACK <kind>: <table>[.<column>]`
+    to the migration's up.sql (for `-- HAZARD data loss: customers.nickname: ...`
+    that is `-- ACK data loss: customers.nickname`), then runs `codegen rehash`.
+    """
+    from codegen.pipeline import load_state
+
+    state = load_state(_project(ctx))
+    found = _lint(state, since)
+    if format_ == "json":
+        _echo_report("lint", state, found)
+    elif not found:
+        _say(ctx, "OK: every hazard is acknowledged.", "ok")
+    for finding in found if format_ == "text" else ():
+        _problem(finding)
+    if found:
+        ctx.exit(EXIT_FINDINGS)
+
+
+def _lint(state, since):
+    from codegen.integrity import ordered_chain
+    from codegen.report import lint_findings
+
+    chain = ordered_chain(list_migrations(state.project.migrations))
+    return lint_findings(chain, since, list(state.up), state.project.root)
+
+
+def _echo_report(command: str, state, found, up_sql: str | None = None, markdown: bool = False) -> None:
+    from codegen.report import build_report, to_json, to_markdown
+
+    report = build_report(command, state.project.dialect, list(state.up), list(state.likely_renames), found, up_sql)
+    click.echo(to_markdown(report) if markdown else to_json(report), nl=False)
+
+
+@cli.command()
+@click.option("--db", "url", envvar="CODEGEN_DATABASE_URL",
+              help="Server to replay on (a scratch database is created and dropped). Default for sqlite: a temporary file.")
+@click.pass_context
+def verify(ctx: click.Context, url: str | None) -> None:
+    """Replay every migration up, then down, on a scratch database; exit 1 at the first that breaks."""
+    from codegen.integrity import ordered_chain
+    from codegen.pipeline import findings, load_state
+    from codegen.verify import verify as replay
+
+    state = load_state(_project(ctx))
+    chain_problems = [f for f in findings(state) if f.code in ("chain-broken", "branches", "snapshot-mismatch")]
+    for finding in chain_problems:
+        _problem(finding)
+    if chain_problems:
+        ctx.exit(EXIT_FINDINGS)
+    chain = ordered_chain(list_migrations(state.project.migrations))
+    steps = 2 * len(chain)
+    show = sys.stderr.isatty() and steps > 4
+    with click.progressbar(length=steps, label="verify", file=sys.stderr) if show else _nullbar() as bar:
+        found = replay(state.project, chain, state.snapshot.schema, url, on_step=lambda step: bar.update(1))
+    for finding in found:
+        _problem(finding)
+    if found:
+        ctx.exit(EXIT_FINDINGS)
+    _say(ctx, f"OK: {len(chain)} migration{'s' if len(chain) != 1 else ''} went up and back down, "
+               "matching the snapshot and each earlier state.", "ok")
+
+
+class _nullbar:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n: int) -> None:
+        pass
+
+
+@cli.command()
+@click.argument("migration", required=False)
+@click.pass_context
+def rebase(ctx: click.Context, migration: str | None) -> None:
+    """After a merge, regenerate the later of two migrations with the same parent on top of the other.
+
+    MIGRATION (id or folder name) picks which one to regenerate instead.
+    """
+    from codegen.rebase import plan_rebase, write_rebase
+
+    project = _project(ctx)
+    planned = plan_rebase(project, migration)
+    write_rebase(project, planned)
+    moved = ", ".join(m.name for m in planned.moved)
+    if planned.planned is None:
+        click.echo(f"Removed {moved}: {planned.onto.name} already holds all its changes.")
+        return
+    folder = project.shown(next(iter(planned.planned.files)).parent)
+    click.echo(f"Replaced {moved} with {folder}/ on top of {planned.onto.name}")
+    if not ctx.obj.quiet:
+        _print_changes(planned.planned.state)
 
 
 @cli.command()
 @click.pass_context
-def check(ctx: click.Context) -> None:
-    """Exit 1 when the entities differ from the snapshot (run `codegen generate`)."""
-    from codegen.pipeline import load_state
+def rehash(ctx: click.Context) -> None:
+    """Accept the migration files as they are: rewrite migrations/codegen.sum."""
+    from codegen.pipeline import rehash as rewrite
 
-    state = load_state(_project(ctx))
-    if not state.up:
-        click.echo("OK: the entities match the snapshot.")
-        return
-    project = state.project
-    click.echo(f"The entities differ from {project.shown(project.snapshot)} "
-               f"({len(state.up)} change{'s' if len(state.up) != 1 else ''}):", err=True)
-    _print_changes(state, err=True)
-    click.echo('fix: run `codegen generate -m "<what changed>"` and commit the migration', err=True)
-    ctx.exit(EXIT_FINDINGS)
+    project = _project(ctx)
+    _say(ctx, f"wrote {project.shown(rewrite(project))}")
 
 
 @cli.command(name="diff")
 @click.option("-m", "--message", help="Message to show in the header, as `generate -m` would.")
+@click.option("--format", "format_", type=click.Choice(["sql", "json", "markdown"]), default="sql", show_default=True,
+              help="sql: the up.sql; json: operations, hazards, likely renames; markdown: a pull-request summary.")
 @click.pass_context
-def diff_command(ctx: click.Context, message: str | None) -> None:
-    """Print the up.sql that `generate` would write; write nothing."""
+def diff_command(ctx: click.Context, message: str | None, format_: str) -> None:
+    """Print what `generate` would write; write nothing."""
     from codegen.pipeline import load_state, prepare_migration
 
     state = load_state(_project(ctx))
-    if not state.up:
-        click.echo("No changes: the entities match the snapshot.")
-        return
-    planned = prepare_migration(state, message)
-    up = next(text for path, text in planned.files.items() if path.name == "up.sql")
-    click.echo(up, nl=False)
+    up = None
+    if state.up:
+        planned = prepare_migration(state, message)
+        up = next(text for path, text in planned.files.items() if path.name == "up.sql")
+    if format_ != "sql":
+        _echo_report("diff", state, [], up, markdown=format_ == "markdown")
+    elif up is None:
+        _say(ctx, "No changes: the entities match the snapshot.", "ok")
+    else:
+        click.echo(up, nl=False)
+
+
+@cli.command()
+@click.option("--report", is_flag=True, help="The schema of `--format json` output instead of the entity format.")
+def schema(report: bool) -> None:
+    """Print the JSON Schema of entity files (for editors), or of the JSON reports."""
+    import json
+
+    if report:
+        from codegen.report import Report
+
+        click.echo(json.dumps(Report.model_json_schema(), indent=2, sort_keys=True))
+    else:
+        from codegen.loader.format import json_schema
+
+        click.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
 
 
 def _print_changes(state, err: bool = False) -> None:
+    verbose = click.get_current_context().obj.verbose
     for op in state.up:
-        click.echo(f"  {op.symbol} {op.describe()}", err=err)
+        click.echo(f"  {_styled(op.symbol, op.symbol)} {op.describe()}", err=err, color=_color())
+        for line in op.details() if verbose else ():
+            click.echo(f"      {line}", err=err, color=_color())
     for hazard in state.hazards:
-        click.echo(f"  {hazard.line()}", err=err)
+        click.echo("  " + _styled(hazard.line(), "hazard"), err=err, color=_color())
     for note in state.likely_renames:
-        click.echo(f"  NOTE {note.hint()}", err=err)
+        click.echo("  " + _styled(f"NOTE {note.hint()}", "note"), err=err, color=_color())
 
 
 def main() -> None:

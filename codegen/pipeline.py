@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from codegen import __version__
@@ -18,6 +18,7 @@ from codegen.dialects import get_dialect
 from codegen.differ import LikelyRename, compare, likely_renames
 from codegen.errors import UserError
 from codegen.history import list_migrations, new_migration_id, slugify
+from codegen.integrity import SUM_NAME, Finding, check_chain, check_sum, extended_sum, sum_text, tracked_files
 from codegen.loader import load_schema
 from codegen.model import Schema
 from codegen.operations import AddColumn, CreateIndex, CreateTable, Hazard, Operation
@@ -112,5 +113,36 @@ def prepare_migration(state: State, message: str | None) -> PlannedMigration:
 
 def write_migration(planned: PlannedMigration) -> None:
     project = planned.state.project
+    existing = tracked_files(list_migrations(project.migrations), project.migrations, project.snapshot)
+    new = {os.path.relpath(path, project.migrations): text.encode() for path, text in planned.files.items()}
+    new[os.path.relpath(project.snapshot, project.migrations)] = planned.snapshot_text.encode()
+    checksums = extended_sum(project.migrations, existing, new)
     apply(Change(created=tuple(sorted(planned.files.items())),
-                 replaced=((project.snapshot, planned.snapshot_text),)), project.migrations)
+                 replaced=((project.snapshot, planned.snapshot_text), (project.migrations / SUM_NAME, checksums))),
+          project.migrations)
+
+
+def findings(state: State) -> list[Finding]:
+    """Everything `check` reports: pending entity changes, then chain and checksum problems."""
+    project = state.project
+    found = []
+    if state.up:
+        found.append(Finding("entities-changed",
+                             f"the entities differ from {project.shown(project.snapshot)} ({len(state.up)} change"
+                             f"{'s' if len(state.up) != 1 else ''}): " + "; ".join(op.describe() for op in state.up),
+                             'run `codegen generate -m "<what changed>"` and commit the migration',
+                             (project.shown(project.entities),)))
+    migrations = list_migrations(project.migrations)
+    found += check_chain(migrations, state.snapshot.migration, project.shown(project.snapshot))
+    files = tracked_files(migrations, project.migrations, project.snapshot)
+    found += [replace(f, files=tuple(project.shown(project.migrations / p) for p in f.files))
+              for f in check_sum(project.migrations, files)]
+    return found
+
+
+def rehash(project: Project) -> Path:
+    """Accept the migration files as they are now: rewrite codegen.sum."""
+    files = tracked_files(list_migrations(project.migrations), project.migrations, project.snapshot)
+    path = project.migrations / SUM_NAME
+    apply(Change(created=(), replaced=((path, sum_text(files)),)), project.migrations)
+    return path

@@ -6,10 +6,16 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+import json
+
 from codegen.config import CONFIG_NAME
+from codegen.loader.format import json_schema
 from codegen.errors import UserError
 from codegen.render import template_root
 from codegen.writer import Change, apply
+
+
+SCHEMA_NAME = "codegen.schema.json"
 
 
 def init_project(folder: Path, dialect: str, format_: str) -> list[Path]:
@@ -21,9 +27,13 @@ def init_project(folder: Path, dialect: str, format_: str) -> list[Path]:
     env = Environment(loader=FileSystemLoader(str(template_root() / "init")), undefined=StrictUndefined,
                       keep_trailing_newline=True)
     example = folder / "entities" / "customer.yaml"
+    schema_file = folder / SCHEMA_NAME
     created = [(config, env.get_template("codegen.yaml.j2").render(dialect=dialect, format=format_))]
+    if not schema_file.exists():
+        # Editors with the YAML language server validate and complete entity files against it.
+        created.append((schema_file, json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"))
     if not example.exists():
-        created.append((example, env.get_template("customer.yaml").render()))
+        created.append((example, env.get_template("customer.yaml.j2").render(schema=f"../{SCHEMA_NAME}")))
     folder.mkdir(parents=True, exist_ok=True)
     apply(Change(created=tuple(created)), folder)
     (folder / "migrations").mkdir(exist_ok=True)

@@ -32,11 +32,24 @@ class Snapshot:
 EMPTY = Snapshot(Schema(), None, None)
 
 
+def parse_snapshot(text: str, shown: str) -> Snapshot:
+    try:
+        data = json.loads(text)
+        return Snapshot(Schema.from_json(data["schema"]), data.get("migration"), data.get("dialect"))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UserError.at(shown, f"not a codegen snapshot ({exc})", "restore it from version control") from None
+
+
 def read_snapshot(path: Path, shown: str) -> Snapshot:
     if not path.exists():
         return EMPTY
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if "\n<<<<<<< " in "\n" + text:
+        raise UserError.at(shown, "the snapshot has merge conflict markers: two branches both changed the schema",
+                           "keep either side (`git checkout --ours` or `--theirs` on this file), then run "
+                           "`codegen rebase`, which regenerates one branch's migration on top of the other")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise UserError.at(shown, f"the snapshot is not valid JSON ({exc})",
                            "restore it from version control (`git checkout -- <file>`); never edit it by hand") from None

@@ -25,10 +25,12 @@ LOCK_TIMEOUT_SECONDS = 10.0
 
 @dataclass(frozen=True)
 class Change:
-    """`created`: files that must not exist yet; `replaced`: files overwritten as a whole."""
+    """`created`: files that must not exist yet; `replaced`: files overwritten as a whole;
+    `removed`: migration folders taken away (by `rebase`)."""
 
     created: tuple[tuple[Path, str], ...]
     replaced: tuple[tuple[Path, str], ...] = ()
+    removed: tuple[Path, ...] = ()
 
 
 @contextlib.contextmanager
@@ -61,7 +63,12 @@ def apply(change: Change, root: Path) -> None:
                                    "run the command again (a new id is chosen), or remove the file if it is yours")
         staging = Path(tempfile.mkdtemp(prefix=".codegen-", dir=root))
         moved: list[Path] = []
+        set_aside: list[tuple[Path, Path]] = []
         try:
+            for number, path in enumerate(change.removed):
+                aside = staging / f"removed-{number}"
+                os.rename(path, aside)
+                set_aside.append((aside, path))
             staged_created = _stage(staging, change.created, root)
             staged_replaced = [(_write_temp(path, text), path) for path, text in change.replaced]
             for staged, final in staged_created:
@@ -73,6 +80,8 @@ def apply(change: Change, root: Path) -> None:
         except BaseException:
             for final in reversed(moved):
                 shutil.rmtree(final) if final.is_dir() else final.unlink(missing_ok=True)
+            for aside, path in reversed(set_aside):
+                os.rename(aside, path)
             for path, _ in change.replaced:
                 for leftover in path.parent.glob(f".{path.name}.*.tmp"):
                     leftover.unlink(missing_ok=True)

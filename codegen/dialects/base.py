@@ -110,6 +110,17 @@ class Dialect:
         return FK_ACTIONS[action] if action else None
 
 
+    # -- running migrations (verify) --------------------------------------------------------
+
+    def engine_url(self, url: str) -> str:
+        """The SQLAlchemy URL for a user's URL (the driver codegen installs, when none is named)."""
+        return url
+
+    def run_script(self, engine, sql: str) -> None:
+        """Run a whole migration file, its own BEGIN/COMMIT included."""
+        raise NotImplementedError
+
+
 @functools.cache
 def _preparer(module: str):
     # SQLAlchemy is imported only when SQL is rendered, not for `codegen --help`.

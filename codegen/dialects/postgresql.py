@@ -21,3 +21,18 @@ class PostgreSQL(Dialect):
     native_enums = True
     supports_comments = True
     identity_columns = True
+
+    def engine_url(self, url: str) -> str:
+        for plain in ("postgresql://", "postgres://"):
+            if url.startswith(plain):
+                return "postgresql+psycopg://" + url[len(plain):]
+        return url
+
+    def run_script(self, engine, sql: str) -> None:
+        # psycopg sends a parameterless query as one simple query: the whole file, as psql would.
+        raw = engine.raw_connection()
+        try:
+            raw.driver_connection.autocommit = True
+            raw.driver_connection.execute(sql)
+        finally:
+            raw.close()

@@ -38,3 +38,11 @@ class SQLite(Dialect):
         names, so it follows the snapshot through renames in both directions.
         """
         return naming.fit(f"ck_{enum_name}_values", self.max_identifier_length)
+
+    def run_script(self, engine, sql: str) -> None:
+        raw = engine.raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA foreign_keys = ON")
+            raw.driver_connection.executescript(sql)
+        finally:
+            raw.close()

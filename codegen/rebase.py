@@ -1,0 +1,131 @@
+"""`codegen rebase`: after two branches each added a migration on the same parent,
+regenerate one branch's migrations as a single migration on top of the other's.
+
+The schema as it stood after the other branch's last migration is needed to
+diff against. It is the current snapshot when that is the one kept in the
+merge; otherwise git has it: the commit that added that migration wrote its
+snapshot too.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from codegen.config import Project
+from codegen.dialects import get_dialect
+from codegen.differ import compare, likely_renames
+from codegen.errors import UserError
+from codegen.history import Migration, list_migrations
+from codegen.integrity import SUM_NAME, sum_text, tracked_files
+from codegen.loader import load_schema
+from codegen.pipeline import PlannedMigration, State, prepare_migration
+from codegen.planner import plan
+from codegen.snapshot import Snapshot, parse_snapshot
+from codegen.writer import Change, apply
+
+
+@dataclass(frozen=True)
+class Rebase:
+    moved: tuple[Migration, ...]  # the migrations taken away
+    onto: Migration
+    planned: PlannedMigration | None  # None when the other branch already holds every change
+
+
+def plan_rebase(project: Project, choose: str | None) -> Rebase:
+    migrations = list_migrations(project.migrations)
+    children: dict[str | None, list[Migration]] = {}
+    for m in migrations:
+        children.setdefault(m.parent, []).append(m)
+    forks = [sorted(kids, key=lambda m: m.id) for kids in children.values() if len(kids) > 1]
+    if not forks:
+        raise UserError.at(project.shown(project.migrations), "nothing to rebase: no two migrations share a parent",
+                           "`codegen check` lists what else may be wrong")
+    siblings = forks[0]
+    if len(siblings) > 2:
+        raise UserError.at(project.shown(project.migrations),
+                           f"{len(siblings)} migrations share parent {siblings[0].parent}; rebase one pair at a time",
+                           "run `codegen rebase MIGRATION` naming the one to regenerate")
+    moved_start = siblings[-1]
+    if choose is not None:
+        picked = [m for m in siblings if choose in (m.id, m.name)]
+        if not picked:
+            raise UserError.at(choose, f"not one of the forked migrations ({', '.join(m.name for m in siblings)})",
+                               "name one of them")
+        moved_start = picked[0]
+    other_start = next(m for m in siblings if m is not moved_start)
+    moved = _branch(moved_start, children)
+    onto = _branch(other_start, children)[-1]
+
+    dialect = get_dialect(project.dialect)
+    base = _snapshot_at(project, onto)
+    schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root)
+    comparison = compare(base.schema, schema)
+    up = plan(comparison.ops, dialect, comparison.renamed_old, schema)
+    if not up:
+        return Rebase(tuple(moved), onto, None)
+    state = State(project, base, schema, tuple(up), tuple(likely_renames(comparison.ops)))
+    message = moved_start.name.split("_", 1)[1].replace("_", " ")
+    return Rebase(tuple(moved), onto, prepare_migration(state, message))
+
+
+def write_rebase(project: Project, rebase: Rebase) -> None:
+    gone = {m.path for m in rebase.moved}
+    kept = [m for m in list_migrations(project.migrations) if m.path not in gone]
+    files = {k: v for k, v in tracked_files(kept, project.migrations, project.snapshot).items()}
+    created: tuple = ()
+    replaced = []
+    snapshot_key = Path(os.path.relpath(project.snapshot, project.migrations)).as_posix()
+    if rebase.planned is not None:
+        created = tuple(sorted(rebase.planned.files.items()))
+        for path, text in rebase.planned.files.items():
+            files[Path(os.path.relpath(path, project.migrations)).as_posix()] = text.encode()
+        files[snapshot_key] = rebase.planned.snapshot_text.encode()
+        replaced.append((project.snapshot, rebase.planned.snapshot_text))
+    else:
+        text = _snapshot_at(project, rebase.onto).to_text()
+        files[snapshot_key] = text.encode()
+        replaced.append((project.snapshot, text))
+    replaced.append((project.migrations / SUM_NAME, sum_text(files)))
+    apply(Change(created=created, replaced=tuple(replaced), removed=tuple(sorted(gone))), project.migrations)
+
+
+def _branch(start: Migration, children: dict) -> list[Migration]:
+    out, current = [start], start
+    while children.get(current.id):
+        current = sorted(children[current.id], key=lambda m: m.id)[0]
+        out.append(current)
+    return out
+
+
+def _snapshot_at(project: Project, migration: Migration) -> Snapshot:
+    shown = project.shown(project.snapshot)
+    if project.snapshot.exists():
+        text = project.snapshot.read_text(encoding="utf-8", errors="replace")
+        if "<<<<<<<" not in text:
+            current = parse_snapshot(text, shown)
+            if current.migration == migration.id:
+                return current
+    top = _git(project.root, "rev-parse", "--show-toplevel")
+    if top is None:
+        raise UserError.at(shown, f"the snapshot after {migration.name} is needed and this is not a git repository",
+                           f"restore the snapshot that {migration.name} wrote, then run `codegen rebase` again")
+    up = os.path.relpath(migration.path / "up.sql", top)
+    commit = _git(project.root, "log", "--diff-filter=A", "--format=%H", "-n", "1", "--", up)
+    snapshot_in_repo = Path(os.path.relpath(project.snapshot, top)).as_posix()
+    text = _git(project.root, "show", f"{commit}:{snapshot_in_repo}") if commit else None
+    found = parse_snapshot(text, f"{commit}:{snapshot_in_repo}") if text else None
+    if found is None or found.migration != migration.id:
+        raise UserError.at(shown, f"cannot find the snapshot {migration.name} produced (not committed with it?)",
+                           f"restore the snapshot that {migration.name} wrote, then run `codegen rebase` again")
+    return found
+
+
+def _git(cwd: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None

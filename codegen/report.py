@@ -1,0 +1,157 @@
+"""Machine-readable and pull-request-readable views of `diff`, `check` and `lint`.
+
+The JSON shape is a pydantic model, so its JSON Schema (`codegen schema
+--report`) is what bots validate against. Markdown is a summary a CI job can
+post on a pull request.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from pydantic import BaseModel
+
+from codegen.differ import LikelyRename
+from codegen.history import Migration
+from codegen.integrity import Finding
+from codegen.operations import Hazard, Operation
+
+REPORT_VERSION = 1
+
+
+class HazardOut(BaseModel):
+    kind: str
+    table: str
+    column: Optional[str] = None
+    detail: str
+    line: str
+
+
+class OperationOut(BaseModel):
+    kind: str
+    symbol: str
+    description: str
+    details: list[str]
+    hazards: list[HazardOut]
+
+
+class LikelyRenameOut(BaseModel):
+    table: str
+    old: str
+    new: str
+    hint: str
+
+
+class ProblemOut(BaseModel):
+    code: str
+    message: str
+    fix: str
+    files: list[str]
+
+
+class Report(BaseModel):
+    version: int = REPORT_VERSION
+    command: str
+    dialect: str
+    ok: bool
+    operations: list[OperationOut]
+    hazards: list[HazardOut]
+    likely_renames: list[LikelyRenameOut]
+    problems: list[ProblemOut]
+    up_sql: Optional[str] = None
+
+
+def _hazard(h: Hazard) -> HazardOut:
+    return HazardOut(kind=h.kind, table=h.table, column=h.column, detail=h.detail, line=h.line())
+
+
+def build_report(command: str, dialect: str, ops: list[Operation], renames: list[LikelyRename],
+                 problems: list[Finding], up_sql: str | None = None) -> Report:
+    return Report(
+        command=command, dialect=dialect, ok=not problems,
+        operations=[OperationOut(kind=type(op).__name__, symbol=op.symbol, description=op.describe(),
+                                 details=list(op.details()), hazards=[_hazard(h) for h in op.hazards()]) for op in ops],
+        hazards=[_hazard(h) for op in ops for h in op.hazards()],
+        likely_renames=[LikelyRenameOut(table=r.table, old=r.old, new=r.new, hint=r.hint()) for r in renames],
+        problems=[ProblemOut(code=p.code, message=p.message, fix=p.fix, files=list(p.files)) for p in problems],
+        up_sql=up_sql,
+    )
+
+
+def to_json(report: Report) -> str:
+    return report.model_dump_json(indent=2) + "\n"
+
+
+def to_markdown(report: Report) -> str:
+    if not report.operations:
+        return "### codegen: no schema changes\n"
+    n = len(report.operations)
+    out = [f"### codegen: {n} schema change{'s' if n != 1 else ''} ({report.dialect})", "",
+           "| | change |", "| --- | --- |"]
+    for op in report.operations:
+        out.append(f"| `{op.symbol}` | {_cell(op.description)} |")
+        out += [f"| | &nbsp;&nbsp;{_cell(d)} |" for d in op.details]
+    out.append("")
+    if report.hazards:
+        out += ["**Hazards** (acknowledge each with `-- ACK <kind>: <table>[.<column>]` in the migration):", ""]
+        out += [f"- :warning: **{h.kind}**: `{h.table}{'.' + h.column if h.column else ''}`: {h.detail}" for h in report.hazards]
+        out.append("")
+    else:
+        out += ["No hazards.", ""]
+    if report.likely_renames:
+        out += ["**Likely renames:**", ""] + [f"- {r.hint}" for r in report.likely_renames] + [""]
+    if report.up_sql:
+        out += ["<details><summary>up.sql</summary>", "", "```sql", report.up_sql.rstrip("\n"), "```", "", "</details>", ""]
+    return "\n".join(out)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+# -- lint: hazards nobody acknowledged --------------------------------------------------------------
+
+_HAZARD = re.compile(r"^-- HAZARD (?P<kind>[a-z ]+): (?P<subject>\S+): ", re.MULTILINE)
+_ACK = re.compile(r"^-- ACK (?P<kind>[a-z ]+): (?P<subject>\S+)\s*(?:--.*)?$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Unacknowledged:
+    migration: str
+    kind: str
+    subject: str
+
+
+def unacknowledged(migration: Migration) -> list[Unacknowledged]:
+    """HAZARD lines of up.sql with no matching `-- ACK <kind>: <subject>` line in the same file."""
+    text = (migration.path / "up.sql").read_text(encoding="utf-8")
+    acked = {(m["kind"], m["subject"]) for m in _ACK.finditer(text)}
+    seen, out = set(), []
+    for m in _HAZARD.finditer(text):
+        key = (m["kind"], m["subject"])
+        if key not in acked and key not in seen:
+            seen.add(key)
+            out.append(Unacknowledged(migration.name, *key))
+    return out
+
+
+def lint_findings(chain: list[Migration], since: str | None, pending: list[Operation], root: Path) -> list[Finding]:
+    found = []
+    pending_hazards = [h for op in pending for h in op.hazards()]
+    if pending_hazards:
+        found.append(Finding("hazard", "pending entity changes have hazards: " + "; ".join(h.line() for h in pending_hazards),
+                             "generate the migration, read its HAZARD lines, and acknowledge each with an ACK line"))
+    for migration in chain:
+        if since is not None and migration.id <= since:
+            continue
+        for item in unacknowledged(migration):
+            path = migration.path / "up.sql"
+            shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+            found.append(Finding(
+                "hazard", f"{item.kind} on {item.subject} is not acknowledged",
+                f"a reviewer who accepts it adds the line `-- ACK {item.kind}: {item.subject}` to up.sql, "
+                "then runs `codegen rehash`", (shown,)))
+    return found

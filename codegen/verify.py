@@ -1,0 +1,116 @@
+"""`codegen verify`: replay the whole history on a scratch database and compare.
+
+Every up in order (the live schema after the last must equal the snapshot),
+then every down in reverse (after each, the schema must be what it was before
+that up), ending empty. The scratch database is a temporary SQLite file, or a
+database created on the given PostgreSQL server and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from codegen.config import Project
+from codegen.dialects import get_dialect
+from codegen.dialects.base import Dialect
+from codegen.errors import UserError
+from codegen.history import Migration
+from codegen.integrity import Finding
+from codegen.live import differences, expected, reflect
+from codegen.model import Schema
+
+
+@dataclass(frozen=True)
+class Step:
+    migration: Migration
+    direction: str  # "up" | "down"
+
+
+def verify(project: Project, chain: list[Migration], snapshot: Schema, url: str | None,
+           on_step: Callable[[Step], None] = lambda step: None) -> list[Finding]:
+    """The first problem found replaying `chain` (an empty list when the history holds)."""
+    dialect = get_dialect(project.dialect)
+    external = tuple(t.name for t in snapshot.tables if t.external)
+    with scratch_engine(dialect, url) as engine:
+        before: list = []
+        for migration in chain:
+            on_step(Step(migration, "up"))
+            before.append(reflect(engine, dialect, ignore=external))
+            failed = _run(dialect, engine, migration, "up")
+            if failed:
+                return [failed]
+        live = reflect(engine, dialect, ignore=external)
+        drift = differences(expected(snapshot, dialect), live)
+        if drift:
+            last = chain[-1].name if chain else "(none)"
+            return [Finding("verify", f"after every up migration (the last is {last}) the database differs from the snapshot: "
+                            + "; ".join(drift[:5]) + (" ..." if len(drift) > 5 else ""),
+                            "the migrations were edited, or the snapshot was: regenerate the migration or restore the files",
+                            (project.shown(project.snapshot),))]
+        for migration, wanted in zip(reversed(chain), reversed(before)):
+            on_step(Step(migration, "down"))
+            failed = _run(dialect, engine, migration, "down")
+            if failed:
+                return [failed]
+            drift = differences(wanted, reflect(engine, dialect, ignore=external))
+            if drift:
+                return [Finding("verify", f"{migration.name}/down.sql does not undo up.sql: " + "; ".join(drift[:5]),
+                                "fix down.sql so that it restores the schema up.sql started from, then `codegen rehash`",
+                                (project.shown(migration.path / "down.sql"),))]
+    return []
+
+
+def _run(dialect: Dialect, engine, migration: Migration, direction: str) -> Finding | None:
+    path = migration.path / f"{direction}.sql"
+    try:
+        dialect.run_script(engine, path.read_text(encoding="utf-8"))
+    except Exception as exc:  # the database's own words are the message
+        reason = " ".join(str(getattr(exc, "orig", exc) or exc).split())
+        return Finding("verify", f"{migration.name}/{direction}.sql fails: {reason}",
+                       f"fix {direction}.sql (then `codegen rehash`), or regenerate the migration", (str(path),))
+    return None
+
+
+@contextlib.contextmanager
+def scratch_engine(dialect: Dialect, url: str | None) -> Iterator:
+    import sqlalchemy as sa
+
+    if dialect.name == "sqlite" and url is None:
+        with tempfile.TemporaryDirectory(prefix="codegen-verify-") as folder:
+            engine = sa.create_engine(f"sqlite:///{Path(folder) / 'verify.db'}")
+            try:
+                yield engine
+            finally:
+                engine.dispose()
+        return
+    if url is None:
+        raise UserError.at("--db", f"verify needs a {dialect.name} server to replay the migrations on",
+                           "pass `--db postgresql://user:password@host/dbname` or set CODEGEN_DATABASE_URL "
+                           "(a scratch database is created there and dropped afterwards)")
+    try:
+        admin = sa.create_engine(dialect.engine_url(url), isolation_level="AUTOCOMMIT")
+    except (ImportError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
+        raise UserError.at("--db", f"cannot use {url!r}: {exc}",
+                           "install the driver: pip install 'codegen[postgresql]', and pass a postgresql:// URL") from None
+    name = f"codegen_verify_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.SQLAlchemyError as exc:
+        admin.dispose()
+        reason = " ".join(str(getattr(exc, "orig", exc)).split())
+        raise UserError.at("--db", f"cannot create a scratch database on that server: {reason}",
+                           "use a role that may CREATE DATABASE, or check the URL") from None
+    engine = sa.create_engine(admin.url.set(database=name))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

@@ -1,0 +1,259 @@
+"""The review and CI workflow, driven as a team would: real git, real branches, real pre-commit."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from codegen.report import Report
+from conftest import REPO, Project, make_project
+
+CUSTOMER = """
+entity: Customer
+fields:
+  id: {type: integer, primary_key: true}
+  name: string
+"""
+
+
+def git(root: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, env=env)
+    assert done.returncode == 0 or args[0] == "merge", done.stderr
+    return done.stdout
+
+
+def _repo(root: Path, dialect: str) -> Project:
+    project = make_project(root, dialect, {"customer.yaml": CUSTOMER})
+    git(project.root, "init", "-q", "-b", "main")
+    assert project.run("generate", "-m", "first", env={"SOURCE_DATE_EPOCH": "1767225600"}).exit_code == 0
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "first")
+    return project
+
+
+@pytest.fixture
+def repo(tmp_path) -> Project:
+    return _repo(tmp_path / "repo", "sqlite")
+
+
+@pytest.fixture
+def pg_repo(tmp_path) -> Project:
+    """A PostgreSQL project: generating needs no server."""
+    return _repo(tmp_path / "repo", "postgresql")
+
+
+def test_a_change_without_a_migration_fails_check(repo):
+    repo.write("entities/customer.yaml", CUSTOMER + "  email: string?\n")
+    result = repo.run("check")
+    assert result.exit_code == 1
+    assert "the entities differ from migrations/schema.snapshot.json" in result.output
+    assert "+ add column customer.email string NULL" in result.output
+    assert "codegen generate" in result.output
+
+
+def test_merged_branches_with_the_same_parent_then_rebase(repo):
+    root = repo.root
+    git(root, "checkout", "-q", "-b", "feature")
+    repo.write("entities/customer.yaml", CUSTOMER + "  email: string?\n")
+    assert repo.run("generate", "-m", "add email", env={"SOURCE_DATE_EPOCH": "1767225700"}).exit_code == 0
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "email")
+
+    git(root, "checkout", "-q", "main")
+    repo.write("entities/invoice.yaml", """
+        entity: Invoice
+        fields:
+          id: {type: integer, primary_key: true}
+          customer_id: {type: integer, references: Customer}
+        """)
+    assert repo.run("generate", "-m", "add invoice", env={"SOURCE_DATE_EPOCH": "1767225650"}).exit_code == 0
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "invoice")
+
+    git(root, "merge", "-q", "feature", "-m", "merge")  # the snapshot and codegen.sum conflict
+    result = repo.run("check")
+    assert result.exit_code == 2 and "merge conflict markers" in result.output and "codegen rebase" in result.output
+    git(root, "checkout", "--ours", "migrations/schema.snapshot.json", "migrations/codegen.sum")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "merge feature")
+
+    result = repo.run("check")
+    assert result.exit_code == 1
+    assert "20260101000140_add_email" in result.output and "20260101000050_add_invoice" in result.output
+    assert "both have parent 20260101000000" in result.output and "codegen rebase" in result.output
+
+    result = repo.run("rebase", env={"SOURCE_DATE_EPOCH": "1767225800"})
+    assert result.exit_code == 0, result.output
+    assert "Replaced 20260101000140_add_email with migrations/20260101000320_add_email/ on top of 20260101000050_add_invoice" in result.output
+    names = [m.name for m in repo.migrations()]
+    assert names == ["20260101000000_first", "20260101000050_add_invoice", "20260101000320_add_email"]
+    assert "-- parent:    20260101000050" in repo.latest("up.sql")
+    assert "+ add column customer.email" in repo.latest("up.sql")
+    result = repo.run("check")
+    assert result.exit_code == 0, result.output
+    assert repo.run("verify").exit_code == 0
+
+
+def test_hand_edited_migration_until_rehash(repo):
+    up = repo.migrations()[0] / "up.sql"
+    up.write_text(up.read_text().replace("CREATE TABLE customer", "CREATE TABLE IF NOT EXISTS customer"))
+    result = repo.run("check")
+    assert result.exit_code == 1
+    assert "20260101000000_first/up.sql was changed after it was generated" in result.output
+    assert "codegen rehash" in result.output
+    assert repo.run("rehash").exit_code == 0
+    assert repo.run("check").exit_code == 0
+
+
+def test_deleted_migration_is_reported(repo):
+    repo.write("entities/customer.yaml", CUSTOMER + "  email: string?\n")
+    assert repo.run("generate", "-m", "email", env={"SOURCE_DATE_EPOCH": "1767225700"}).exit_code == 0
+    shutil.rmtree(repo.migrations()[0])
+    result = repo.run("check")
+    assert result.exit_code == 1
+    assert "names parent 20260101000000, which does not exist" in result.output
+    assert "20260101000000_first/up.sql is listed in codegen.sum but does not exist" in result.output
+
+
+def test_snapshot_not_from_the_last_migration(repo):
+    snapshot = repo.root / "migrations" / "schema.snapshot.json"
+    data = json.loads(snapshot.read_text())
+    data["migration"] = "20250101000000"
+    snapshot.write_text(json.dumps(data))
+    result = repo.run("check")
+    assert result.exit_code == 1
+    assert "the snapshot was produced by migration 20250101000000, but the last migration is 20260101000000_first" in result.output
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_verify_finds_a_broken_down(engine, tmp_path, request):
+    env = {}
+    if engine == "postgresql":
+        from conftest import require_postgres
+        env["CODEGEN_DATABASE_URL"] = require_postgres()
+    project = make_project(tmp_path / "p", engine, {"customer.yaml": CUSTOMER})
+    assert project.run("generate", "-m", "first", env=env).exit_code == 0
+    project.write("entities/customer.yaml", CUSTOMER + "  email: string?\n")
+    assert project.run("generate", "-m", "second", env={**env, "SOURCE_DATE_EPOCH": "1767225700"}).exit_code == 0
+    result = project.run("verify", env=env)
+    assert result.exit_code == 0, result.output
+    assert "OK: 2 migrations went up and back down" in result.output
+
+    down = project.migrations()[1] / "down.sql"
+    down.write_text(down.read_text().replace("DROP COLUMN email", "DROP COLUMN name"))
+    result = project.run("verify", env=env)
+    assert result.exit_code == 1
+    assert "20260101000140_second/down.sql does not undo up.sql" in result.output
+    down.write_text(down.read_text().replace("ALTER TABLE", "ALTER TABEL"))
+    result = project.run("verify", env=env)
+    assert result.exit_code == 1 and "20260101000140_second/down.sql fails" in result.output
+
+
+def test_json_output_follows_its_schema(pg_repo):
+    schema = Report.model_json_schema()
+    pg_repo.write("entities/customer.yaml", CUSTOMER.replace("  name: string\n", "  title: string?\n"))
+    for args in (["diff", "--format", "json"], ["check", "--format", "json"], ["lint", "--format", "json"]):
+        result = pg_repo.run(*args)
+        data = json.loads(result.output)
+        jsonschema.validate(data, schema)
+        assert data["command"] == args[0]
+    diff = json.loads(pg_repo.run("diff", "--format", "json").output)
+    assert [op["kind"] for op in diff["operations"]] == ["AddColumn", "DropColumn"]
+    assert {h["kind"] for h in diff["hazards"]} == {"data loss", "not reversible"}
+    assert diff["up_sql"].startswith("-- codegen migration")
+    check = json.loads(pg_repo.run("check", "--format", "json").output)
+    assert check["ok"] is False and check["problems"][0]["code"] == "entities-changed"
+    printed = json.loads(pg_repo.run("schema", "--report").output)
+    assert printed == json.loads(json.dumps(schema))
+
+
+def test_markdown_summary_for_a_pull_request(pg_repo):
+    pg_repo.write("entities/customer.yaml", CUSTOMER.replace("  name: string\n", "  title: string?\n"))
+    text = pg_repo.run("diff", "--format", "markdown").output
+    assert text.startswith("### codegen: 2 schema changes (postgresql)")
+    assert "| `-` | drop column customer.name |" in text
+    assert ":warning: **data loss**: `customer.name`" in text
+    assert "**Likely renames:**" in text and "`renamed_from: name` to field `title`" in text
+    assert "```sql" in text
+
+
+def test_lint_wants_hazards_acknowledged(pg_repo):
+    pg_repo.write("entities/customer.yaml", CUSTOMER.replace("  name: string\n", ""))
+    result = pg_repo.run("lint")
+    assert result.exit_code == 1 and "pending entity changes have hazards" in result.output
+    assert pg_repo.run("generate", "-m", "drop name", env={"SOURCE_DATE_EPOCH": "1767225700"}).exit_code == 0
+    result = pg_repo.run("check", "--strict")
+    assert result.exit_code == 1
+    assert "data loss on customer.name is not acknowledged" in result.output
+    assert "-- ACK data loss: customer.name" in result.output
+    up = pg_repo.migrations()[-1] / "up.sql"
+    text = up.read_text().replace("-- HAZARD not reversible", "-- ACK data loss: customer.name -- nobody reads it\n"
+                                  "-- ACK not reversible: customer.name\n-- HAZARD not reversible")
+    up.write_text(text)
+    assert pg_repo.run("lint").exit_code == 0
+    assert pg_repo.run("check").exit_code == 1  # the edit is seen ...
+    assert pg_repo.run("rehash").exit_code == 0  # ... until the reviewer accepts it
+    assert pg_repo.run("check", "--strict").exit_code == 0
+    assert pg_repo.run("lint", "--since", "20260101000140").exit_code == 0
+
+
+def test_output_is_plain_without_a_terminal_and_quiet_is_quiet(repo):
+    result = repo.run("check")
+    assert "\x1b[" not in result.output
+    assert repo.run("-q", "check").output == ""
+    repo.write("entities/customer.yaml", CUSTOMER + "  email: string?\n")
+    result = repo.run("-q", "generate", "-m", "x", env={"SOURCE_DATE_EPOCH": "1767225700"})
+    assert result.output.startswith("Created migrations/") and "+ add column" not in result.output
+
+
+def test_entity_schema_validates_the_example(tmp_path):
+    project = Project(tmp_path)
+    assert project.run("init").exit_code == 0
+    example = (tmp_path / "entities" / "customer.yaml").read_text()
+    assert example.startswith("# yaml-language-server: $schema=../codegen.schema.json\n")
+    import yaml
+    schema = json.loads((tmp_path / "codegen.schema.json").read_text())
+    jsonschema.validate(yaml.safe_load(example), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"entity": "A", "fields": {"x": {"type": "string", "nulable": True}}}, schema)
+    assert json.loads(project.run("schema").output) == schema
+
+
+def test_pre_commit_hook_runs_in_a_sample_repository(tmp_path):
+    """`pre-commit try-repo` installs this repository's hook as a user would and runs it."""
+    pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
+    if not Path(pre_commit).exists():
+        pytest.fail("pre-commit is part of the test extras and must be installed")
+    source = tmp_path / "source"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", ".pytest_cache",
+                                                                ".hypothesis", "*.egg-info", "build"))
+    git(source, "init", "-q", "-b", "main")
+    git(source, "add", "-A")
+    git(source, "commit", "-qm", "codegen")
+    sample = make_project(tmp_path / "sample", "sqlite", {"customer.yaml": CUSTOMER})
+    git(sample.root, "init", "-q", "-b", "main")
+    assert sample.run("generate", "-m", "first").exit_code == 0
+    git(sample.root, "add", "-A")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
+
+    def hook() -> subprocess.CompletedProcess:
+        return subprocess.run([pre_commit, "try-repo", str(source), "codegen-check", "--all-files"],
+                              cwd=sample.root, capture_output=True, text=True, env=env)
+
+    ok = hook()
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "codegen check" in ok.stdout and "Passed" in ok.stdout
+    sample.write("entities/customer.yaml", CUSTOMER + "  email: string?\n")
+    git(sample.root, "add", "-A")
+    failed = hook()
+    assert failed.returncode == 1
+    assert "Failed" in failed.stdout and "the entities differ" in failed.stdout
