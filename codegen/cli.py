@@ -83,7 +83,8 @@ def _problem(finding) -> None:
 
 @cli.command()
 @click.option("--dialect", type=click.Choice(["postgresql", "sqlite"]), default="postgresql", show_default=True)
-@click.option("--format", "format_", type=click.Choice(["sql"]), default="sql", show_default=True)
+@click.option("--format", "format_", type=click.Choice(["sql", "alembic"]), default="sql", show_default=True,
+              help="alembic: revision scripts, with alembic.ini, env.py and versions/ set up.")
 @click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               help="Project folder (default: the current folder).")
 def init(dialect: str, format_: str, folder: Path) -> None:
@@ -110,8 +111,9 @@ def generate(ctx: click.Context, message: str | None) -> None:
     planned = prepare_migration(state, message)
     write_migration(planned)
     project = state.project
-    folder = project.shown(next(iter(planned.files)).parent)
-    click.echo(f"Created {folder}/ (up.sql, down.sql) and updated {project.shown(project.snapshot)}")
+    written = next(iter(planned.files))
+    what = f"{project.shown(written.parent)}/ (up.sql, down.sql)" if project.format == "sql" else project.shown(written)
+    click.echo(f"Created {what} and updated {project.shown(project.snapshot)}")
     if not ctx.obj.quiet:
         _print_changes(state)
         _say(ctx, state.summary())
@@ -246,6 +248,18 @@ def rebase(ctx: click.Context, migration: str | None) -> None:
     click.echo(f"Replaced {moved} with {folder}/ on top of {planned.onto.name}")
     if not ctx.obj.quiet:
         _print_changes(planned.planned.state)
+
+
+@cli.command()
+@click.argument("migration")
+@click.option("--down", is_flag=True, help="The SQL of the down migration (downgrade) instead.")
+@click.pass_context
+def sql(ctx: click.Context, migration: str, down: bool) -> None:
+    """Print the SQL MIGRATION (id or name) runs on the configured dialect; Alembic revisions run offline."""
+    from codegen.preview import find_migration, migration_sql
+
+    project = _project(ctx)
+    click.echo(migration_sql(project, find_migration(project, migration), down), nl=False)
 
 
 @cli.command()

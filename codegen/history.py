@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MIGRATION_DIR = re.compile(r"^(?P<id>\d{14})_(?P<slug>[a-z0-9_]+)$")
+REVISION_FILE = re.compile(r"^(?P<id>\d{14})_(?P<slug>[a-z0-9_]+)\.py$")
+_DOWN_REVISION = re.compile(r"^down_revision\s*=\s*(?:'(?P<single>[^']*)'|\"(?P<double>[^\"]*)\"|None)\s*$", re.MULTILINE)
 _HEADER_PARENT = re.compile(r"^-- parent:\s+(?P<parent>\S+)\s*$", re.MULTILINE)
 ID_FORMAT = "%Y%m%d%H%M%S"
 
@@ -16,19 +18,39 @@ ID_FORMAT = "%Y%m%d%H%M%S"
 class Migration:
     id: str
     name: str
-    path: Path
+    path: Path  # the folder of a SQL migration, the file of an Alembic revision
     parent: str | None
+
+    def files(self) -> list[Path]:
+        return sorted(p for p in self.path.iterdir() if p.is_file()) if self.path.is_dir() else [self.path]
+
+    @property
+    def review_file(self) -> Path:
+        """The file whose header lists changes and hazards (and holds ACK lines)."""
+        return self.path / "up.sql" if self.path.is_dir() else self.path
 
 
 def list_migrations(folder: Path) -> list[Migration]:
-    """SQL-format migrations in id order (the id is a UTC timestamp, so this is history order)."""
+    """Migrations in id order (the id is a UTC timestamp, so this is history order): SQL folders
+    `<id>_<slug>/` and Alembic revisions `versions/<id>_<slug>.py`."""
     found = []
     if folder.is_dir():
         for entry in sorted(folder.iterdir()):
             match = MIGRATION_DIR.match(entry.name)
             if match and entry.is_dir():
                 found.append(Migration(match["id"], entry.name, entry, _parent(entry / "up.sql")))
-    return found
+    versions = folder / "versions"
+    if versions.is_dir():
+        for entry in sorted(versions.iterdir()):
+            match = REVISION_FILE.match(entry.name)
+            if match and entry.is_file():
+                found.append(Migration(match["id"], entry.name[:-3], entry, _down_revision(entry)))
+    return sorted(found, key=lambda m: m.id)
+
+
+def _down_revision(path: Path) -> str | None:
+    match = _DOWN_REVISION.search(path.read_text(encoding="utf-8"))
+    return (match["single"] or match["double"]) if match else None
 
 
 def _parent(up_sql: Path) -> str | None:

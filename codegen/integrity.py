@@ -51,9 +51,8 @@ def tracked_files(migrations: list[Migration], folder: Path, snapshot: Path) -> 
     """Every file the sum covers: each migration's files and the snapshot."""
     files = {}
     for migration in migrations:
-        for path in sorted(migration.path.iterdir()):
-            if path.is_file():
-                files[_relative(path, folder)] = path.read_bytes()
+        for path in migration.files():
+            files[_relative(path, folder)] = path.read_bytes()
     if snapshot.exists():
         files[_relative(snapshot, folder)] = snapshot.read_bytes()
     return files

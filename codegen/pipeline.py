@@ -23,7 +23,8 @@ from codegen.loader import load_schema
 from codegen.model import Schema
 from codegen.operations import AddColumn, CreateIndex, CreateTable, Hazard, Operation
 from codegen.planner import plan
-from codegen.render import MigrationInfo, down_operations, hazards_of, render_sql
+from codegen.dialects.alembic import PortableAlembic
+from codegen.render import MigrationInfo, down_operations, hazards_of, render_alembic, render_sql
 from codegen.snapshot import Snapshot, read_snapshot
 from codegen.writer import Change, apply
 
@@ -73,7 +74,8 @@ def load_state(project: Project) -> State:
             f"set `dialect: {snapshot.dialect}` again; a project's migrations are written for one dialect")
     schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root)
     comparison = compare(snapshot.schema, schema)
-    up = plan(comparison.ops, dialect, comparison.renamed_old, schema)
+    target = PortableAlembic() if project.format == "alembic" else dialect
+    up = plan(comparison.ops, target, comparison.renamed_old, schema)
     return State(project, snapshot, schema, tuple(up), tuple(likely_renames(comparison.ops)))
 
 
@@ -102,11 +104,15 @@ def prepare_migration(state: State, message: str | None) -> PlannedMigration:
         created=created.strftime("%Y-%m-%dT%H:%M:%SZ"), generator=__version__,
     )
     up = list(state.up)
-    folder = project.migrations / name
-    files = {
-        folder / "up.sql": render_sql(info, up, project.dialect, "up", state.likely_renames),
-        folder / "down.sql": render_sql(info, down_operations(up), project.dialect, "down"),
-    }
+    if project.format == "alembic":
+        files = {project.migrations / "versions" / f"{name}.py":
+                 render_alembic(info, up, project.dialect, state.likely_renames, (state.snapshot.schema, state.schema))}
+    else:
+        folder = project.migrations / name
+        files = {
+            folder / "up.sql": render_sql(info, up, project.dialect, "up", state.likely_renames),
+            folder / "down.sql": render_sql(info, down_operations(up), project.dialect, "down"),
+        }
     snapshot_text = Snapshot(state.schema, migration_id, project.dialect).to_text()
     return PlannedMigration(info, files, snapshot_text, state)
 

@@ -9,6 +9,8 @@ built once and cached, so templates compile once per process.
 from __future__ import annotations
 
 import functools
+import json
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,7 +19,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from codegen.dialects import get_dialect
 from codegen.dialects.base import Dialect
 from codegen.naming import fit
-from codegen.operations import DropTable, Hazard, Operation, RebuildTable, RenameTable, fill_value
+from codegen.operations import (
+    AlterColumn, DropTable, Hazard, Operation, RebuildTable, RenameTable, fill_value, placeholder,
+)
 
 # Statements during which SQLite's foreign key enforcement must be off, or it would
 # cascade-delete or orphan child rows (sqlite.org, ALTER TABLE, "other changes").
@@ -84,3 +88,91 @@ def render_sql(info: MigrationInfo, ops: list[Operation], dialect_name: str, dir
     return template.render(info=info, ops=ops, hazards=hazards_of(ops), direction=direction, notes=notes,
                            rewrites_tables=any(isinstance(op, _NEEDS_FK_GUARD) for op in ops))
 
+
+
+# -- Alembic revision files -----------------------------------------------------------------------
+
+_STATEMENT_END = re.compile(r";\s*(?:\n|$)")
+
+
+def _statements(sql: str) -> list[str]:
+    return [part.strip() for part in _STATEMENT_END.split(sql) if part.strip() and not part.strip().startswith("--")]
+
+
+def _py(value: object) -> str:
+    """A Python literal, strings double-quoted as the rest of the revision file is."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
+
+
+def _docline(text: object) -> str:
+    return _one_line(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+@functools.cache
+def alembic_environment() -> Environment:
+    from codegen.dialects.postgresql import PostgreSQL
+    from codegen.dialects.sqlite import SQLite
+    from codegen.dialects.base import NOW
+
+    postgresql, sqlite = PostgreSQL(), SQLite()
+    pg_templates = sql_environment("postgresql")
+
+    def pg_sql(op: Operation) -> str:
+        return pg_templates.get_template(op.template).render(op=op)
+
+    def pg_identity_sql(op: AlterColumn) -> str:
+        return pg_sql(AlterColumn(op.table, op.old, replace(op.old, autoincrement=op.new.autoincrement)))
+
+    def fill_value_of(column):
+        if column.backfill is not None:
+            return column.backfill
+        return column.default.value if column.default is not None else placeholder(column)
+
+    def fill_text(column) -> str:
+        """SQL for the fill: a literal (so that PostgreSQL casts it, to an enum too), or a bound
+        parameter for the values whose literal differs between databases (booleans, bytes)."""
+        if column.backfill is None and column.default is not None and column.default.kind != "literal":
+            return postgresql.default_sql(column) or "NULL"
+        value = fill_value_of(column)
+        return ":fill" if isinstance(value, (bool, bytes)) else postgresql.literal(value)
+
+    def fill_bind(column) -> str:
+        return f".bindparams(fill={_py(fill_value_of(column))})" if fill_text(column) == ":fill" else ""
+
+    env = Environment(
+        loader=FileSystemLoader(str(template_root() / "alembic")),
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        autoescape=False, extensions=["jinja2.ext.do"],
+    )
+    env.filters.update(
+        py=_py, q=postgresql.quote, sqllit=postgresql.literal, fk_action=postgresql.fk_action, docline=_docline,
+        as_nullable=lambda column: replace(column, nullable=True), pg_sql=pg_sql, pg_identity_sql=pg_identity_sql,
+        statements=_statements,
+    )
+    env.tests["kind"] = lambda obj, name: type(obj).__name__ == name
+    env.globals.update(
+        comments=True, fill_value=fill_value, fill_text=fill_text, fill_bind=fill_bind, enum_check_name=sqlite.enum_check_name,
+        now_sql=lambda column: NOW[column.type.kind], pg_type=postgresql.type_sql,
+    )
+    return env
+
+
+def render_alembic(info: MigrationInfo, up: list[Operation], dialect_name: str, notes: tuple = (),
+                   schemas: tuple = ()) -> str:
+    """One revision file: upgrade() from `up`, downgrade() from its inverse, the review docstring.
+
+    `schemas` (before and after) name the tables with an autoincrement key, whose
+    batch blocks must keep AUTOINCREMENT on SQLite.
+    """
+    autoincrement = {t.name for s in schemas for t in s.tables if any(c.autoincrement for c in t.columns)}
+    template = alembic_environment().get_template("revision.py.j2")
+    return template.render(info=info, up=up, down=down_operations(up), hazards=hazards_of(up), notes=notes,
+                           dialect=dialect_name, autoincrement_tables=autoincrement)
+
+
+def metadata_module(schema, dialect_name: str) -> str:
+    """Python source defining `metadata`: the schema as SQLAlchemy MetaData for `dialect_name`, typed as the
+    revisions type it (comments only where the dialect stores them)."""
+    comments = get_dialect(dialect_name).supports_comments
+    return alembic_environment().get_template("metadata.py.j2").render(tables=schema.tables, comments=comments,
+                                                                       autoincrement_tables=set())

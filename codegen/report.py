@@ -114,8 +114,9 @@ def _cell(text: str) -> str:
 
 # -- lint: hazards nobody acknowledged --------------------------------------------------------------
 
-_HAZARD = re.compile(r"^-- HAZARD (?P<kind>[a-z ]+): (?P<subject>\S+): ", re.MULTILINE)
-_ACK = re.compile(r"^-- ACK (?P<kind>[a-z ]+): (?P<subject>\S+)\s*(?:--.*)?$", re.MULTILINE)
+# SQL headers say `-- HAZARD ...`; revision docstrings say `HAZARD ...`; an ACK is `-- ACK ...` or `# ACK ...`.
+_HAZARD = re.compile(r"^(?:-- )?HAZARD (?P<kind>[a-z ]+): (?P<subject>\S+): ", re.MULTILINE)
+_ACK = re.compile(r"^\s*(?:--|#) ACK (?P<kind>[a-z ]+): (?P<subject>\S+)\s*(?:(?:--|#).*)?$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ class Unacknowledged:
 
 def unacknowledged(migration: Migration) -> list[Unacknowledged]:
     """HAZARD lines of up.sql with no matching `-- ACK <kind>: <subject>` line in the same file."""
-    text = (migration.path / "up.sql").read_text(encoding="utf-8")
+    text = migration.review_file.read_text(encoding="utf-8")
     acked = {(m["kind"], m["subject"]) for m in _ACK.finditer(text)}
     seen, out = set(), []
     for m in _HAZARD.finditer(text):
@@ -148,7 +149,7 @@ def lint_findings(chain: list[Migration], since: str | None, pending: list[Opera
         if since is not None and migration.id <= since:
             continue
         for item in unacknowledged(migration):
-            path = migration.path / "up.sql"
+            path = migration.review_file
             shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
             found.append(Finding(
                 "hazard", f"{item.kind} on {item.subject} is not acknowledged",

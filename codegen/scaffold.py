@@ -34,7 +34,24 @@ def init_project(folder: Path, dialect: str, format_: str) -> list[Path]:
         created.append((schema_file, json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"))
     if not example.exists():
         created.append((example, env.get_template("customer.yaml.j2").render(schema=f"../{SCHEMA_NAME}")))
+    if format_ == "alembic":
+        created += _alembic_files(folder, dialect)
     folder.mkdir(parents=True, exist_ok=True)
     apply(Change(created=tuple(created)), folder)
-    (folder / "migrations").mkdir(exist_ok=True)
-    return [path for path, _ in created] + [folder / "migrations"]
+    migrations = folder / "migrations" / ("versions" if format_ == "alembic" else "")
+    migrations.mkdir(parents=True, exist_ok=True)
+    return [path for path, _ in created] + [migrations]
+
+
+_DEFAULT_URLS = {"sqlite": "sqlite:///codegen.db", "postgresql": "postgresql+psycopg://localhost/app"}
+
+
+def _alembic_files(folder: Path, dialect: str) -> list[tuple[Path, str]]:
+    """A working Alembic script directory: alembic.ini at the top, env.py and the script template."""
+    root = template_root() / "alembic" / "project"
+    env = Environment(loader=FileSystemLoader(str(root)), undefined=StrictUndefined, keep_trailing_newline=True)
+    return [
+        (folder / "alembic.ini", env.get_template("alembic.ini.j2").render(url=_DEFAULT_URLS[dialect])),
+        (folder / "migrations" / "env.py", (root / "env.py").read_text(encoding="utf-8")),
+        (folder / "migrations" / "script.py.mako", (root / "script.py.mako").read_text(encoding="utf-8")),
+    ]

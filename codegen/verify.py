@@ -36,12 +36,14 @@ def verify(project: Project, chain: list[Migration], snapshot: Schema, url: str 
     """The first problem found replaying `chain` (an empty list when the history holds)."""
     dialect = get_dialect(project.dialect)
     external = tuple(t.name for t in snapshot.tables if t.external)
+    if project.format == "alembic":
+        external += ("alembic_version",)
     with scratch_engine(dialect, url) as engine:
         before: list = []
         for migration in chain:
             on_step(Step(migration, "up"))
             before.append(reflect(engine, dialect, ignore=external))
-            failed = _run(dialect, engine, migration, "up")
+            failed = _run(project, dialect, engine, migration, "up")
             if failed:
                 return [failed]
         live = reflect(engine, dialect, ignore=external)
@@ -54,26 +56,49 @@ def verify(project: Project, chain: list[Migration], snapshot: Schema, url: str 
                             (project.shown(project.snapshot),))]
         for migration, wanted in zip(reversed(chain), reversed(before)):
             on_step(Step(migration, "down"))
-            failed = _run(dialect, engine, migration, "down")
+            failed = _run(project, dialect, engine, migration, "down")
             if failed:
                 return [failed]
             drift = differences(wanted, reflect(engine, dialect, ignore=external))
             if drift:
-                return [Finding("verify", f"{migration.name}/down.sql does not undo up.sql: " + "; ".join(drift[:5]),
+                undo = f"{migration.name}.py downgrade() does not undo upgrade()" if migration.path.is_file() else \
+                    f"{migration.name}/down.sql does not undo up.sql"
+                return [Finding("verify", f"{undo}: " + "; ".join(drift[:5]),
                                 "fix down.sql so that it restores the schema up.sql started from, then `codegen rehash`",
-                                (project.shown(migration.path / "down.sql"),))]
+                                (project.shown(migration.review_file if migration.path.is_file() else migration.path / "down.sql"),))]
     return []
 
 
-def _run(dialect: Dialect, engine, migration: Migration, direction: str) -> Finding | None:
-    path = migration.path / f"{direction}.sql"
+def _run(project: Project, dialect: Dialect, engine, migration: Migration, direction: str) -> Finding | None:
+    alembic = migration.path.is_file()
+    path = migration.path if alembic else migration.path / f"{direction}.sql"
     try:
-        dialect.run_script(engine, path.read_text(encoding="utf-8"))
+        if alembic:
+            _run_revision(project, engine, migration, direction)
+        else:
+            dialect.run_script(engine, path.read_text(encoding="utf-8"))
     except Exception as exc:  # the database's own words are the message
         reason = " ".join(str(getattr(exc, "orig", exc) or exc).split())
-        return Finding("verify", f"{migration.name}/{direction}.sql fails: {reason}",
-                       f"fix {direction}.sql (then `codegen rehash`), or regenerate the migration", (str(path),))
+        what = f"{migration.name}.py {'upgrade' if direction == 'up' else 'downgrade'}()" if alembic else \
+            f"{migration.name}/{direction}.sql"
+        return Finding("verify", f"{what} fails: {reason}",
+                       "fix the migration (then `codegen rehash`), or regenerate it", (str(path),))
     return None
+
+
+def _run_revision(project: Project, engine, migration: Migration, direction: str) -> None:
+    """Alembic itself runs the revision, as `alembic upgrade`/`downgrade` would, on the scratch database."""
+    from alembic import command
+    from alembic.config import Config
+
+    from codegen.preview import _offline  # same working folder and URL handling
+
+    config = Config(str(project.root / "alembic.ini"))
+    with _offline(project.root, engine.url.render_as_string(hide_password=False)):
+        if direction == "up":
+            command.upgrade(config, migration.id)
+        else:
+            command.downgrade(config, migration.parent or "base")
 
 
 @contextlib.contextmanager

@@ -67,8 +67,8 @@ class Database:
 
     schema_name: str | None = None
 
-    def assert_matches(self, schema: Schema) -> None:
-        external = tuple(t.name for t in schema.tables if t.external)
+    def assert_matches(self, schema: Schema, ignore: tuple[str, ...] = ()) -> None:
+        external = tuple(t.name for t in schema.tables if t.external) + ignore
         want = expected(schema, get_dialect(self.dialect_name))
         problems = differences(want, self.live(ignore=external))
         assert not problems, "live schema differs from the model:\n" + "\n".join(problems)
@@ -248,3 +248,12 @@ class SqlFileSnapshot(SingleFileSnapshotExtension):
 @pytest.fixture
 def sql_snapshot(snapshot):
     return snapshot.use_extension(SqlFileSnapshot)
+
+
+class PyFileSnapshot(SqlFileSnapshot):
+    file_extension = "py"
+
+
+@pytest.fixture
+def py_snapshot(snapshot):
+    return snapshot.use_extension(PyFileSnapshot)
