@@ -37,7 +37,7 @@ def migration_sql(project: Project, migration: Migration, down: bool) -> str:
 
     buffer = io.StringIO()
     config = Config(str(project.root / "alembic.ini"), output_buffer=buffer)
-    with _offline(project.root, _OFFLINE_URLS[project.dialect]):
+    with in_project(project.root, _OFFLINE_URLS[project.dialect]):
         if down:
             command.downgrade(config, f"{migration.id}:{migration.parent or 'base'}", sql=True)
         elif migration.parent:
@@ -48,7 +48,7 @@ def migration_sql(project: Project, migration: Migration, down: bool) -> str:
 
 
 @contextlib.contextmanager
-def _offline(root: Path, url: str) -> Iterator[None]:
+def in_project(root: Path, url: str) -> Iterator[None]:
     """Run where alembic.ini is (its script_location is relative), with CODEGEN_DATABASE_URL set to `url`."""
     old_cwd, old_url = Path.cwd(), os.environ.get("CODEGEN_DATABASE_URL")
     os.chdir(root)

@@ -91,10 +91,10 @@ def _run_revision(project: Project, engine, migration: Migration, direction: str
     from alembic import command
     from alembic.config import Config
 
-    from codegen.preview import _offline  # same working folder and URL handling
+    from codegen.preview import in_project
 
     config = Config(str(project.root / "alembic.ini"))
-    with _offline(project.root, engine.url.render_as_string(hide_password=False)):
+    with in_project(project.root, engine.url.render_as_string(hide_password=False)):
         if direction == "up":
             command.upgrade(config, migration.id)
         else:

@@ -10,8 +10,6 @@ the model finds nothing.
 
 from __future__ import annotations
 
-import io
-import os
 import py_compile
 import shutil
 from contextlib import contextmanager
@@ -23,6 +21,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 
+from codegen.preview import in_project
 from codegen.render import metadata_module
 from codegen.snapshot import read_snapshot
 from conftest import EXAMPLES, FIXTURES, PostgresDatabase, Project, make_project
@@ -49,18 +48,8 @@ def url_of(database) -> str:
 @contextmanager
 def alembic(project: Project, database):
     """An Alembic Config for the project, pointed at `database` as a user would with CODEGEN_DATABASE_URL."""
-    old = os.environ.get("CODEGEN_DATABASE_URL")
-    os.environ["CODEGEN_DATABASE_URL"] = url_of(database)
-    cwd = Path.cwd()
-    os.chdir(project.root)
-    try:
+    with in_project(project.root, url_of(database)):
         yield Config(str(project.root / "alembic.ini"))
-    finally:
-        os.chdir(cwd)
-        if old is None:
-            os.environ.pop("CODEGEN_DATABASE_URL", None)
-        else:
-            os.environ["CODEGEN_DATABASE_URL"] = old
 
 
 def use(project: Project, folder: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from codegen.differ.common import differences
+from codegen.differ.common import differences, match_renames
 from codegen.model import Table
 from codegen.operations import AddConstraint, DropConstraint, Operation, RenameConstraint
 
@@ -19,13 +19,8 @@ def constraints_of(table: Table) -> dict:
 def diff_constraints(old: Table, new: Table) -> list[Operation]:
     old_c, new_c = constraints_of(old), constraints_of(new)
     removed, added, common = differences(old_c, new_c)
-    ops: list[Operation] = []
-    for key in list(removed):
-        twin = next((k for k in added if k[0] == key[0] and replace(old_c[key], name=k[1]) == new_c[k]), None)
-        if twin is not None:
-            ops.append(RenameConstraint(new.name, old_c[key], new_c[twin]))
-            removed.remove(key)
-            added.remove(twin)
+    renamed = match_renames(removed, added, lambda a, b: a[0] == b[0] and replace(old_c[a], name=b[1]) == new_c[b])
+    ops: list[Operation] = [RenameConstraint(new.name, old_c[a], new_c[b]) for a, b in renamed]
     changed = [k for k in common if old_c[k] != new_c[k]]
     ops += [DropConstraint(new.name, old_c[k]) for k in removed + changed]
     ops += [AddConstraint(new.name, new_c[k]) for k in added + changed]
