@@ -152,30 +152,39 @@ def _key_columns(table: Table) -> list[tuple[str, ...]]:
 def _creation_order(tables: list[Table], dialect: Dialect) -> tuple[list[Table], list[tuple[str, ForeignKey]]]:
     """Tables parents first, and the foreign keys that must wait until all of them exist.
 
-    A table is created once every table it references among `tables` exists
-    (a reference to itself is fine inline). When only cycles remain, the table
-    with the smallest name goes first and its forward references are deferred,
-    unless the dialect checks references lazily.
+    Level by level (Kahn's algorithm): every table whose referenced tables
+    exist is created, in name order, then the next level. A reference to
+    itself is fine inline. When only cycles remain, the table with the
+    smallest name goes first and its forward references are deferred, unless
+    the dialect checks references lazily. Linear in tables and references.
     """
     pending = {t.name: t for t in tables}
+    waiting_on = {name: {fk.ref_table for fk in t.foreign_keys if fk.ref_table in pending and fk.ref_table != name}
+                  for name, t in pending.items()}
+    needed_by: dict[str, set[str]] = {}
+    for name, parents in waiting_on.items():
+        for parent in parents:
+            needed_by.setdefault(parent, set()).add(name)
     done: list[Table] = []
     deferred: list[tuple[str, ForeignKey]] = []
+    level = sorted(name for name, parents in waiting_on.items() if not parents)
     while pending:
-        ready = [n for n in sorted(pending) if not _waits_for(pending[n], pending)]
-        if not ready:
-            name = sorted(pending)[0]
-            if dialect.lazy_foreign_keys:
-                done.append(pending.pop(name))
-                continue
-            table = pending[name]
-            later = [fk for fk in table.foreign_keys if fk.ref_table in pending and fk.ref_table != name]
-            deferred += [(name, fk) for fk in later]
-            pending[name] = replace(table, foreign_keys=tuple(fk for fk in table.foreign_keys if fk not in later))
-            continue
-        for name in ready:
+        if not level:
+            name = min(pending)
+            if not dialect.lazy_foreign_keys:
+                table = pending[name]
+                later = [fk for fk in table.foreign_keys if fk.ref_table in pending and fk.ref_table != name]
+                deferred += [(name, fk) for fk in later]
+                pending[name] = replace(table, foreign_keys=tuple(fk for fk in table.foreign_keys if fk not in later))
+            level = [name]
+        following = set()
+        for name in level:
             done.append(pending.pop(name))
+        for name in level:
+            for child in needed_by.get(name, ()):
+                parents = waiting_on[child]
+                parents.discard(name)
+                if not parents and child in pending:
+                    following.add(child)
+        level = sorted(following)
     return done, deferred
-
-
-def _waits_for(table: Table, pending: dict[str, Table]) -> bool:
-    return any(fk.ref_table in pending and fk.ref_table != table.name for fk in table.foreign_keys)
