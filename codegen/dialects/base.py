@@ -58,7 +58,6 @@ class Dialect:
     transactional_ddl: ClassVar[bool] = True
     native_enums: ClassVar[bool] = False  # CREATE TYPE ... AS ENUM
     supports_comments: ClassVar[bool] = False  # COMMENT ON
-    alter_constraints: ClassVar[bool] = True  # ALTER TABLE ... ADD/DROP CONSTRAINT
     lazy_foreign_keys: ClassVar[bool] = False  # a REFERENCES may name a table created later
     identity_columns: ClassVar[bool] = False  # autoincrement is a GENERATED ... AS IDENTITY column
     rebuilds_tables: ClassVar[bool] = False  # column and constraint changes need a table rebuild

@@ -19,7 +19,6 @@ class SQLite(Dialect):
         "float": fixed("REAL"),
         "uuid": fixed("CHAR(36)"),
     }
-    alter_constraints = False
     rebuilds_tables = True
     lazy_foreign_keys = True
     boolean_literals = ("0", "1")
