@@ -7,6 +7,7 @@ never shows a traceback: `UserError` is caught here and nowhere else.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from dataclasses import dataclass
@@ -323,6 +324,10 @@ def _print_changes(state, err: bool = False) -> None:
 
 
 def main() -> None:
+    # A short-lived process that builds millions of small objects and no garbage cycles
+    # worth collecting: the cyclic collector would rescan them over and over (27 s -> 17 s
+    # for 10,000 tables). Reference counting still frees everything as usual.
+    gc.disable()
     cli(prog_name="codegen")
 
 
