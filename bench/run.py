@@ -1,0 +1,322 @@
+"""Speed of codegen against its peers, on synthetic schemas of N tables.
+
+    python bench/run.py                       # N = 100, 1,000, 10,000; 3 runs; Alembic as the peer
+    python bench/run.py --sizes 100,1000 --runs 5 --peers alembic,drizzle
+
+Every tool gets the same logical schema: N tables of 10 columns (an integer
+key, seven strings, a unique code, a nullable foreign key to the previous
+table), one index and one unique constraint each. Whole processes are timed
+(median and spread of --runs), with each process's peak memory:
+
+- codegen generate, initial (empty migrations folder);
+- codegen generate, incremental (10% of the tables gain a column);
+- codegen check with nothing changed; codegen --help;
+- Alembic autogenerate (`alembic revision --autogenerate`) against SQLite,
+  initial and incremental, from SQLAlchemy models of the same schema;
+- drizzle-kit generate (PostgreSQL), when --peers names it and npx can
+  install it.
+
+Then, for the largest N, where codegen's time goes, stage by stage. Timings
+stay out of the test suite; tests/test_bench.py runs this at N=10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CODEGEN = [sys.executable, "-m", "codegen"]
+ALEMBIC = [sys.executable, "-m", "alembic"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    seconds: list[float]
+    peak_mb: float
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def spread(self) -> float:
+        return max(self.seconds) - min(self.seconds)
+
+
+def run_once(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
+    """Wall time and peak resident memory (MB) of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed in {cwd}: {proc.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(cmd: list[str], runs: int, prepare, env: dict | None = None) -> Measure:
+    """`prepare()` returns a fresh working folder for each run (untimed)."""
+    times, peak = [], 0.0
+    for _ in range(runs):
+        cwd = prepare()
+        seconds, mb = run_once(cmd, cwd, env)
+        times.append(seconds)
+        peak = max(peak, mb)
+    return Measure(times, peak)
+
+
+# -- the synthetic schema, for each tool ------------------------------------------------------
+
+def entity_yaml(i: int, extra: bool) -> str:
+    lines = [f"entity: T{i}", f"table: t{i}", "fields:", "  id: {type: integer, primary_key: true}"]
+    lines += [f"  c{c}: {{type: string, length: 50}}" for c in range(7)]
+    lines.append("  code: {type: string, length: 20, unique: true}")
+    ref = f", references: T{i - 1}" if i else ""
+    lines.append(f"  prev_id: {{type: integer, nullable: true{ref}}}")
+    if extra:
+        lines.append("  added: string?")
+    lines += ["indexes:", "  - columns: [c0]"]
+    return "\n".join(lines) + "\n"
+
+
+def alembic_models(n: int, extra: set[int]) -> str:
+    out = ["import sqlalchemy as sa", "", "metadata = sa.MetaData()", ""]
+    for i in range(n):
+        cols = ["sa.Column('id', sa.Integer, primary_key=True, autoincrement=False)"]
+        cols += [f"sa.Column('c{c}', sa.String(50), nullable=False)" for c in range(7)]
+        cols.append("sa.Column('code', sa.String(20), nullable=False, unique=True)")
+        fk = f", sa.ForeignKey('t{i - 1}.id')" if i else ""
+        cols.append(f"sa.Column('prev_id', sa.Integer{fk}, nullable=True)")
+        if i in extra:
+            cols.append("sa.Column('added', sa.Text, nullable=True)")
+        cols.append(f"sa.Index('ix_t{i}_c0', 'c0')")
+        out.append(f"sa.Table('t{i}', metadata, {', '.join(cols)})")
+    return "\n".join(out) + "\n"
+
+
+def drizzle_schema(n: int, extra: set[int]) -> str:
+    out = ['import { pgTable, integer, varchar, text, index } from "drizzle-orm/pg-core";', ""]
+    for i in range(n):
+        cols = ["id: integer().primaryKey()"]
+        cols += [f'c{c}: varchar({{ length: 50 }}).notNull()' for c in range(7)]
+        cols.append("code: varchar({ length: 20 }).notNull().unique()")
+        ref = f".references(() => t{i - 1}.id)" if i else ""
+        cols.append(f"prev_id: integer(){ref}")
+        if i in extra:
+            cols.append("added: text()")
+        out.append(f'export const t{i} = pgTable("t{i}", {{ {", ".join(cols)} }}, (t) => [index("ix_t{i}_c0").on(t.c0)]);')
+    return "\n".join(out) + "\n"
+
+
+def changed(n: int) -> set[int]:
+    """The 10% of tables that gain a column."""
+    return set(range(0, n, 10))
+
+
+# -- workspaces ------------------------------------------------------------------------------------
+
+class Workspace:
+    def __init__(self, root: Path, n: int):
+        self.root, self.n = root, n
+
+    def codegen_base(self) -> Path:
+        base = self.root / "codegen-base"
+        if not base.exists():
+            (base / "entities").mkdir(parents=True)
+            (base / "codegen.yaml").write_text("dialect: postgresql\n")
+            for i in range(self.n):
+                (base / "entities" / f"t{i}.yaml").write_text(entity_yaml(i, False))
+        return base
+
+    def codegen_generated(self) -> Path:
+        done = self.root / "codegen-generated"
+        if not done.exists():
+            shutil.copytree(self.codegen_base(), done)
+            run_once(CODEGEN + ["-q", "generate", "-m", "init"], done, {"SOURCE_DATE_EPOCH": "1767225600"})
+        return done
+
+    def fresh(self, source: Path, edit=None) -> Path:
+        target = Path(tempfile.mkdtemp(dir=self.root))
+        shutil.rmtree(target)
+        shutil.copytree(source, target)
+        if edit:
+            edit(target)
+        return target
+
+    def add_columns(self, project: Path) -> None:
+        for i in changed(self.n):
+            (project / "entities" / f"t{i}.yaml").write_text(entity_yaml(i, True))
+
+    def alembic_base(self, applied: bool) -> Path:
+        base = self.root / ("alembic-applied" if applied else "alembic-empty")
+        if base.exists():
+            return base
+        base.mkdir()
+        (base / "models.py").write_text(alembic_models(self.n, set()))
+        (base / "alembic.ini").write_text("[alembic]\nscript_location = migrations\nsqlalchemy.url = sqlite:///db.sqlite\n"
+                                          "prepend_sys_path = .\n")
+        (base / "migrations" / "versions").mkdir(parents=True)
+        (base / "migrations" / "script.py.mako").write_text(
+            '"""${message}"""\nfrom alembic import op\nimport sqlalchemy as sa\n${imports if imports else ""}\n'
+            "revision = ${repr(up_revision)}\ndown_revision = ${repr(down_revision)}\nbranch_labels = None\n"
+            "depends_on = None\n\n\ndef upgrade():\n    ${upgrades if upgrades else 'pass'}\n\n\n"
+            "def downgrade():\n    ${downgrades if downgrades else 'pass'}\n")
+        (base / "migrations" / "env.py").write_text(
+            "from alembic import context\nfrom sqlalchemy import create_engine\nfrom models import metadata\n"
+            "engine = create_engine(context.config.get_main_option('sqlalchemy.url'))\n"
+            "with engine.connect() as connection:\n"
+            "    context.configure(connection=connection, target_metadata=metadata)\n"
+            "    with context.begin_transaction():\n        context.run_migrations()\n")
+        if applied:
+            run_once(ALEMBIC + ["revision", "--autogenerate", "-m", "init"], base)
+            run_once(ALEMBIC + ["upgrade", "head"], base)
+            (base / "models.py").write_text(alembic_models(self.n, changed(self.n)))
+        return base
+
+
+def drizzle_available(root: Path) -> Path | None:
+    """A folder with drizzle-kit installed from the npm registry, or None."""
+    if shutil.which("npx") is None:
+        return None
+    folder = root / "drizzle-tools"
+    if not (folder / "node_modules" / ".bin" / "drizzle-kit").exists():
+        folder.mkdir(exist_ok=True)
+        done = subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "drizzle-kit", "drizzle-orm"],
+                              cwd=folder, capture_output=True, text=True)
+        if done.returncode != 0:
+            print(f"drizzle-kit not installed: {done.stderr.strip()[:300]}", file=sys.stderr)
+            return None
+    return folder
+
+
+def drizzle_project(ws: Workspace, tools: Path, incremental: bool) -> Path:
+    target = Path(tempfile.mkdtemp(dir=ws.root))
+    (target / "node_modules").symlink_to(tools / "node_modules")
+    (target / "drizzle.config.json").write_text('{"dialect": "postgresql", "schema": "./schema.ts", "out": "./drizzle"}')
+    (target / "schema.ts").write_text(drizzle_schema(ws.n, set()))
+    if incremental:
+        run_once(["npx", "drizzle-kit", "generate", "--config", "drizzle.config.json"], target)
+        (target / "schema.ts").write_text(drizzle_schema(ws.n, changed(ws.n)))
+    return target
+
+
+# -- where codegen's time goes ------------------------------------------------------------------------
+
+def stage_profile(project: Path) -> list[tuple[str, float]]:
+    """Stage timings of one in-process `generate` (imports excluded: they show in --help)."""
+    sys.path.insert(0, str(HERE.parent))
+    import gc
+
+    gc.disable()  # as the CLI does
+    from codegen.config import load_project
+    from codegen.dialects import get_dialect
+    from codegen.differ import compare
+    from codegen.loader import entity_files, load_schema
+    from codegen.loader.yaml_source import read_yaml
+    from codegen.pipeline import State, prepare_migration, write_migration
+    from codegen.planner import plan
+    from codegen.snapshot import read_snapshot
+
+    stages = []
+
+    def timed(name, fn):
+        start = time.perf_counter()
+        value = fn()
+        stages.append((name, time.perf_counter() - start))
+        return value
+
+    proj = load_project(project / "codegen.yaml", project)
+    files = entity_files(proj.entities)
+    timed("YAML parsing (with positions)", lambda: [read_yaml(p.read_text(), str(p)) for p in files])
+    schema = timed("loading: YAML + validation + resolution", lambda: load_schema(proj.entities, 63))
+    snap = timed("reading the snapshot", lambda: read_snapshot(proj.snapshot, "s"))
+    comparison = timed("diff", lambda: compare(snap.schema, schema))
+    up = timed("plan", lambda: plan(comparison.ops, get_dialect(proj.dialect), comparison.renamed_old, schema))
+    state = State(proj, snap, schema, tuple(up))
+    planned = timed("rendering (SQL and snapshot JSON)", lambda: prepare_migration(state, "profile"))
+    timed("writing (files, checksums)", lambda: write_migration(planned))
+    return stages
+
+
+# -- the report -------------------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--peers", default="alembic", help="comma-separated: alembic, drizzle (or none)")
+    parser.add_argument("--no-profile", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    peers = {p for p in args.peers.split(",") if p and p != "none"}
+    rows = []
+    root = Path(tempfile.mkdtemp(prefix="codegen-bench-"))
+    try:
+        help_time = measure(CODEGEN + ["--help"], args.runs, lambda: root)
+        rows.append(("codegen --help", "-", help_time, {}))
+        drizzle_tools = drizzle_available(root) if "drizzle" in peers else None
+        for n in sizes:
+            ws = Workspace(root / f"n{n}", n)
+            ws.root.mkdir()
+            base, generated = ws.codegen_base(), ws.codegen_generated()
+            peers_initial, peers_incremental = {}, {}
+            if "alembic" in peers:
+                empty = ws.alembic_base(applied=False)
+                applied = ws.alembic_base(applied=True)
+                autogen = ALEMBIC + ["revision", "--autogenerate", "-m", "bench"]
+                peers_initial["alembic"] = measure(autogen, args.runs, lambda: ws.fresh(empty))
+                peers_incremental["alembic"] = measure(autogen, args.runs, lambda: ws.fresh(applied))
+            if drizzle_tools is not None:
+                drizzle = ["npx", "drizzle-kit", "generate", "--config", "drizzle.config.json"]
+                peers_initial["drizzle-kit"] = measure(drizzle, args.runs, lambda: drizzle_project(ws, drizzle_tools, False))
+                peers_incremental["drizzle-kit"] = measure(drizzle, args.runs, lambda: drizzle_project(ws, drizzle_tools, True))
+            generate = CODEGEN + ["-q", "generate", "-m", "bench"]
+            rows.append(("codegen generate, initial", n, measure(generate, args.runs, lambda: ws.fresh(base)), peers_initial))
+            rows.append(("codegen generate, incremental (10% gain a column)", n,
+                         measure(generate, args.runs, lambda: ws.fresh(generated, ws.add_columns)), peers_incremental))
+            rows.append(("codegen check, no change", n, measure(CODEGEN + ["-q", "check"], args.runs, lambda: generated), {}))
+        print_report(rows, sizes, peers, drizzle_tools is not None)
+        if not args.no_profile:
+            largest = Workspace(root / f"n{max(sizes)}", max(sizes))
+            print(f"\nWhere codegen generate's time goes at N={max(sizes):,} (one in-process run):\n")
+            print("| stage | seconds |\n| --- | ---: |")
+            for stage, seconds in stage_profile(largest.fresh(largest.codegen_base())):
+                print(f"| {stage} | {seconds:.2f} |")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def print_report(rows, sizes, peers, drizzle_ran) -> None:
+    cpu = platform.processor() or platform.machine()
+    print(f"codegen benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}")
+    if "drizzle" in peers and not drizzle_ran:
+        print("drizzle-kit: not measured (npx missing or npm install failed)")
+    print()
+    names = sorted({name for *_, p in rows for name in p})
+    header = "| what | N | codegen median (spread) | peak MB |" + "".join(f" {p} | codegen / {p} |" for p in names)
+    print(header)
+    print("| --- | ---: | ---: | ---: |" + " ---: | ---: |" * len(names))
+    for what, n, m, peer in rows:
+        line = f"| {what} | {n if n == '-' else f'{n:,}'} | {m.median:.2f} s ({m.spread:.2f}) | {m.peak_mb:.0f} |"
+        for p in names:
+            if p in peer:
+                line += f" {peer[p].median:.2f} s, {peer[p].peak_mb:.0f} MB | {m.median / peer[p].median:.2f} |"
+            else:
+                line += " | |"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
