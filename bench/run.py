@@ -240,7 +240,7 @@ def stage_profile(project: Path) -> list[tuple[str, float]]:
     proj = load_project(project / "codegen.yaml", project)
     files = entity_files(proj.entities)
     timed("YAML parsing (with positions)", lambda: [read_yaml(p.read_text(), str(p)) for p in files])
-    schema = timed("loading: YAML + validation + resolution", lambda: load_schema(proj.entities, 63))
+    schema = timed("loading in all (YAML again, validation, resolution)", lambda: load_schema(proj.entities, 63))
     snap = timed("reading the snapshot", lambda: read_snapshot(proj.snapshot, "s"))
     comparison = timed("diff", lambda: compare(snap.schema, schema))
     up = timed("plan", lambda: plan(comparison.ops, get_dialect(proj.dialect), comparison.renamed_old, schema))
