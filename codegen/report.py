@@ -116,7 +116,7 @@ def _cell(text: str) -> str:
 
 # SQL headers say `-- HAZARD ...`; revision docstrings say `HAZARD ...`; an ACK is `-- ACK ...` or `# ACK ...`.
 _HAZARD = re.compile(r"^(?:-- )?HAZARD (?P<kind>[a-z ]+): (?P<subject>\S+): ", re.MULTILINE)
-_ACK = re.compile(r"^\s*(?:--|#) ACK (?P<kind>[a-z ]+): (?P<subject>\S+)\s*(?:(?:--|#).*)?$", re.MULTILINE)
+_ACK = re.compile(r"^[ \t]*(?:--|#) ACK (?P<kind>[a-z ]+): (?P<subject>\S+)[ \t]*(?:(?:--|#).*)?$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -151,8 +151,9 @@ def lint_findings(chain: list[Migration], since: str | None, pending: list[Opera
         for item in unacknowledged(migration):
             path = migration.review_file
             shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+            marker = "#" if path.suffix == ".py" else "--"
             found.append(Finding(
                 "hazard", f"{item.kind} on {item.subject} is not acknowledged",
-                f"a reviewer who accepts it adds the line `-- ACK {item.kind}: {item.subject}` to up.sql, "
+                f"a reviewer who accepts it adds the line `{marker} ACK {item.kind}: {item.subject}` to {path.name}, "
                 "then runs `codegen rehash`", (shown,)))
     return found

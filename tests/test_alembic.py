@@ -207,3 +207,51 @@ def test_rendered_revision_files(dialect, tmp_path, py_snapshot):
     generate(other, "rename and cycle", 1767225700)
     text = (other.root / "migrations" / "versions" / "20260101000140_rename_and_cycle.py").read_text()
     assert text == py_snapshot
+
+
+def test_lint_and_rebase_work_for_revisions(tmp_path):
+    from test_workflow import CUSTOMER, git
+
+    project = alembic_project(tmp_path / "p", "postgresql")
+    project.write("entities/customer.yaml", CUSTOMER + "  nickname: string?\n")
+    git(project.root, "init", "-q", "-b", "main")
+    generate(project, "first", 1767225600)
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "first")
+
+    # a hazard in a revision is acknowledged with a `# ACK` line, then rehashed
+    project.write("entities/customer.yaml", CUSTOMER)
+    generate(project, "drop nickname", 1767225700)
+    result = project.run("lint")
+    assert result.exit_code == 1 and "data loss on customer.nickname is not acknowledged" in result.output
+    revision = project.root / "migrations" / "versions" / "20260101000140_drop_nickname.py"
+    revision.write_text(revision.read_text().replace("from alembic import op\n", "from alembic import op\n"
+                                                    "# ACK data loss: customer.nickname\n# ACK not reversible: customer.nickname\n"))
+    assert project.run("lint").exit_code == 0
+    assert project.run("check").exit_code == 1 and project.run("rehash").exit_code == 0
+    assert project.run("check").exit_code == 0
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "drop")
+
+    # two branches, each with a revision on the same parent, merged; rebase the later one
+    git(project.root, "checkout", "-q", "-b", "feature", "HEAD~1")
+    project.write("entities/customer.yaml", CUSTOMER + "  nickname: string?\n  email: string?\n")
+    generate(project, "add email", 1767225800)
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "email")
+    git(project.root, "checkout", "-q", "main")
+    git(project.root, "merge", "-q", "feature", "-m", "merge")
+    git(project.root, "checkout", "--ours", "migrations/schema.snapshot.json", "migrations/codegen.sum",
+        "entities/customer.yaml")
+    project.write("entities/customer.yaml", CUSTOMER + "  email: string?\n")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "merged")
+    result = project.run("check")
+    assert result.exit_code == 1 and "both have parent 20260101000000" in result.output
+    result = project.run("rebase", env={"SOURCE_DATE_EPOCH": "1767225900"})
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (project.root / "migrations" / "versions").glob("*.py"))
+    assert names == ["20260101000000_first.py", "20260101000140_drop_nickname.py", "20260101000500_add_email.py"]
+    text = (project.root / "migrations" / "versions" / "20260101000500_add_email.py").read_text()
+    assert 'down_revision = "20260101000140"' in text and '"email"' in text
+    assert project.run("check").exit_code == 0
