@@ -112,12 +112,18 @@ def generate(ctx: click.Context, message: str | None) -> None:
     planned = prepare_migration(state, message)
     write_migration(planned)
     project = state.project
-    written = next(iter(planned.files))
-    what = f"{project.shown(written.parent)}/ (up.sql, down.sql)" if project.format == "sql" else project.shown(written)
-    click.echo(f"Created {what} and updated {project.shown(project.snapshot)}")
+    files = " (up.sql, down.sql)" if project.format == "sql" else ""
+    click.echo(f"Created {_written(planned)}{files} and updated {project.shown(project.snapshot)}")
     if not ctx.obj.quiet:
         _print_changes(state)
         _say(ctx, state.summary())
+
+
+def _written(planned) -> str:
+    """Where a new migration is, as the user sees it: the folder of its SQL files, or the revision file."""
+    project = planned.state.project
+    first = next(iter(planned.files))
+    return f"{project.shown(first.parent)}/" if project.format == "sql" else project.shown(first)
 
 
 FORMATS = click.Choice(["text", "json"])
@@ -194,17 +200,19 @@ def _echo_report(command: str, state, found, up_sql: str | None = None, markdown
 @click.pass_context
 def verify(ctx: click.Context, url: str | None) -> None:
     """Replay every migration up, then down, on a scratch database; exit 1 at the first that breaks."""
-    from codegen.integrity import ordered_chain
-    from codegen.pipeline import findings, load_state
+    from codegen.integrity import check_chain, ordered_chain
+    from codegen.pipeline import load_state
     from codegen.verify import verify as replay
 
     state = load_state(_project(ctx))
-    chain_problems = [f for f in findings(state) if f.code in ("chain-broken", "branches", "snapshot-mismatch")]
+    project = state.project
+    migrations = list_migrations(project.migrations)
+    chain_problems = check_chain(migrations, state.snapshot.migration, project.shown(project.snapshot))
     for finding in chain_problems:
         _problem(finding)
     if chain_problems:
         ctx.exit(EXIT_FINDINGS)
-    chain = ordered_chain(list_migrations(state.project.migrations))
+    chain = ordered_chain(migrations)
     steps = 2 * len(chain)
     show = sys.stderr.isatty() and steps > 4
     with click.progressbar(length=steps, label="verify", file=sys.stderr) if show else _nullbar() as bar:
@@ -245,8 +253,7 @@ def rebase(ctx: click.Context, migration: str | None) -> None:
     if planned.planned is None:
         click.echo(f"Removed {moved}: {planned.onto.name} already holds all its changes.")
         return
-    folder = project.shown(next(iter(planned.planned.files)).parent)
-    click.echo(f"Replaced {moved} with {folder}/ on top of {planned.onto.name}")
+    click.echo(f"Replaced {moved} with {_written(planned.planned)} on top of {planned.onto.name}")
     if not ctx.obj.quiet:
         _print_changes(planned.planned.state)
 

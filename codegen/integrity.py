@@ -52,13 +52,14 @@ def tracked_files(migrations: list[Migration], folder: Path, snapshot: Path) -> 
     files = {}
     for migration in migrations:
         for path in migration.files():
-            files[_relative(path, folder)] = path.read_bytes()
+            files[sum_key(path, folder)] = path.read_bytes()
     if snapshot.exists():
-        files[_relative(snapshot, folder)] = snapshot.read_bytes()
+        files[sum_key(snapshot, folder)] = snapshot.read_bytes()
     return files
 
 
-def _relative(path: Path, folder: Path) -> str:
+def sum_key(path: Path, folder: Path) -> str:
+    """How codegen.sum names a file: relative to the migrations folder, with forward slashes."""
     return Path(os.path.relpath(path, folder)).as_posix()
 
 

@@ -18,7 +18,9 @@ from codegen.dialects import get_dialect
 from codegen.differ import LikelyRename, compare, likely_renames
 from codegen.errors import UserError
 from codegen.history import list_migrations, new_migration_id, slugify
-from codegen.integrity import SUM_NAME, Finding, check_chain, check_sum, extended_sum, sum_text, tracked_files
+from codegen.integrity import (
+    SUM_NAME, Finding, check_chain, check_sum, extended_sum, sum_key, sum_text, tracked_files,
+)
 from codegen.loader import load_schema
 from codegen.model import Schema
 from codegen.operations import AddColumn, CreateIndex, CreateTable, Hazard, Operation
@@ -47,12 +49,11 @@ class State:
         """`2 tables, 14 columns, 5 indexes created`: the counts a developer checks at a glance."""
         created = [op.table for op in self.up if isinstance(op, CreateTable)]
         counts = {
-            "table": len(created),
-            "column": sum(len(t.columns) for t in created) + sum(isinstance(op, AddColumn) for op in self.up),
-            "index": sum(len(t.indexes) for t in created) + sum(isinstance(op, CreateIndex) for op in self.up),
+            ("table", "tables"): len(created),
+            ("column", "columns"): sum(len(t.columns) for t in created) + sum(isinstance(op, AddColumn) for op in self.up),
+            ("index", "indexes"): sum(len(t.indexes) for t in created) + sum(isinstance(op, CreateIndex) for op in self.up),
         }
-        parts = [f"{n} {'index' if kind == 'index' and n == 1 else 'indexes' if kind == 'index' else kind + ('s' if n != 1 else '')}"
-                 for kind, n in counts.items() if n]
+        parts = [f"{n} {one if n == 1 else many}" for (one, many), n in counts.items() if n]
         return (", ".join(parts) + " created") if parts else f"{len(self.up)} changes"
 
 
@@ -65,13 +66,18 @@ class PlannedMigration:
 
 
 def load_state(project: Project) -> State:
-    dialect = get_dialect(project.dialect)
     snapshot = read_snapshot(project.snapshot, project.shown(project.snapshot))
     if snapshot.dialect is not None and snapshot.dialect != project.dialect:
         raise UserError.at(
             project.shown(project.snapshot),
             f"the snapshot was made for {snapshot.dialect}, but {project.shown(project.config_file)} says {project.dialect}",
             f"set `dialect: {snapshot.dialect}` again; a project's migrations are written for one dialect")
+    return state_against(project, snapshot)
+
+
+def state_against(project: Project, snapshot: Snapshot) -> State:
+    """The entity files against `snapshot`: loaded, compared, and planned for the project's output format."""
+    dialect = get_dialect(project.dialect)
     schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root)
     comparison = compare(snapshot.schema, schema)
     target = PortableAlembic() if project.format == "alembic" else dialect
@@ -120,8 +126,8 @@ def prepare_migration(state: State, message: str | None) -> PlannedMigration:
 def write_migration(planned: PlannedMigration) -> None:
     project = planned.state.project
     existing = tracked_files(list_migrations(project.migrations), project.migrations, project.snapshot)
-    new = {os.path.relpath(path, project.migrations): text.encode() for path, text in planned.files.items()}
-    new[os.path.relpath(project.snapshot, project.migrations)] = planned.snapshot_text.encode()
+    new = {sum_key(path, project.migrations): text.encode() for path, text in planned.files.items()}
+    new[sum_key(project.snapshot, project.migrations)] = planned.snapshot_text.encode()
     checksums = extended_sum(project.migrations, existing, new)
     apply(Change(created=tuple(sorted(planned.files.items())),
                  replaced=((project.snapshot, planned.snapshot_text), (project.migrations / SUM_NAME, checksums))),

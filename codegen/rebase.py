@@ -15,14 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codegen.config import Project
-from codegen.dialects import get_dialect
-from codegen.differ import compare, likely_renames
 from codegen.errors import UserError
 from codegen.history import Migration, list_migrations
-from codegen.integrity import SUM_NAME, sum_text, tracked_files
-from codegen.loader import load_schema
-from codegen.pipeline import PlannedMigration, State, prepare_migration
-from codegen.planner import plan
+from codegen.integrity import SUM_NAME, sum_key, sum_text, tracked_files
+from codegen.pipeline import PlannedMigration, prepare_migration, state_against
 from codegen.snapshot import Snapshot, parse_snapshot
 from codegen.writer import Change, apply
 
@@ -31,6 +27,7 @@ from codegen.writer import Change, apply
 class Rebase:
     moved: tuple[Migration, ...]  # the migrations taken away
     onto: Migration
+    base: Snapshot  # the snapshot `onto` wrote
     planned: PlannedMigration | None  # None when the other branch already holds every change
 
 
@@ -59,37 +56,27 @@ def plan_rebase(project: Project, choose: str | None) -> Rebase:
     moved = _branch(moved_start, children)
     onto = _branch(other_start, children)[-1]
 
-    dialect = get_dialect(project.dialect)
     base = _snapshot_at(project, onto)
-    schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root)
-    comparison = compare(base.schema, schema)
-    up = plan(comparison.ops, dialect, comparison.renamed_old, schema)
-    if not up:
-        return Rebase(tuple(moved), onto, None)
-    state = State(project, base, schema, tuple(up), tuple(likely_renames(comparison.ops)))
+    state = state_against(project, base)
+    if not state.up:
+        return Rebase(tuple(moved), onto, base, None)
     message = moved_start.name.split("_", 1)[1].replace("_", " ")
-    return Rebase(tuple(moved), onto, prepare_migration(state, message))
+    return Rebase(tuple(moved), onto, base, prepare_migration(state, message))
 
 
 def write_rebase(project: Project, rebase: Rebase) -> None:
     gone = {m.path for m in rebase.moved}
     kept = [m for m in list_migrations(project.migrations) if m.path not in gone]
-    files = {k: v for k, v in tracked_files(kept, project.migrations, project.snapshot).items()}
+    files = tracked_files(kept, project.migrations, project.snapshot)
     created: tuple = ()
-    replaced = []
-    snapshot_key = Path(os.path.relpath(project.snapshot, project.migrations)).as_posix()
+    snapshot_text = rebase.base.to_text()
     if rebase.planned is not None:
         created = tuple(sorted(rebase.planned.files.items()))
-        for path, text in rebase.planned.files.items():
-            files[Path(os.path.relpath(path, project.migrations)).as_posix()] = text.encode()
-        files[snapshot_key] = rebase.planned.snapshot_text.encode()
-        replaced.append((project.snapshot, rebase.planned.snapshot_text))
-    else:
-        text = _snapshot_at(project, rebase.onto).to_text()
-        files[snapshot_key] = text.encode()
-        replaced.append((project.snapshot, text))
-    replaced.append((project.migrations / SUM_NAME, sum_text(files)))
-    apply(Change(created=created, replaced=tuple(replaced), removed=tuple(sorted(gone))), project.migrations)
+        files.update({sum_key(path, project.migrations): text.encode() for path, text in created})
+        snapshot_text = rebase.planned.snapshot_text
+    files[sum_key(project.snapshot, project.migrations)] = snapshot_text.encode()
+    replaced = ((project.snapshot, snapshot_text), (project.migrations / SUM_NAME, sum_text(files)))
+    apply(Change(created=created, replaced=replaced, removed=tuple(sorted(gone))), project.migrations)
 
 
 def _branch(start: Migration, children: dict) -> list[Migration]:

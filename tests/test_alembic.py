@@ -255,3 +255,36 @@ def test_lint_and_rebase_work_for_revisions(tmp_path):
     text = (project.root / "migrations" / "versions" / "20260101000500_add_email.py").read_text()
     assert 'down_revision = "20260101000140"' in text and '"email"' in text
     assert project.run("check").exit_code == 0
+
+
+def test_rebase_plans_for_alembic_not_for_the_sql_dialect(tmp_path):
+    """Regression: rebase planned for SQLite's SQL (a table rebuild), which a revision cannot render."""
+    from test_workflow import CUSTOMER, git
+
+    project = alembic_project(tmp_path / "p", "sqlite")
+    project.write("entities/customer.yaml", CUSTOMER)
+    git(project.root, "init", "-q", "-b", "main")
+    generate(project, "first", 1767225600)
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "first")
+    git(project.root, "checkout", "-q", "-b", "feature")
+    project.write("entities/customer.yaml", CUSTOMER + "  email: {type: string, backfill: x}\n")
+    generate(project, "add email", 1767225700)
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "email")
+    git(project.root, "checkout", "-q", "main")
+    project.write("entities/customer.yaml", CUSTOMER + "  phone: string?\n")
+    generate(project, "add phone", 1767225650)
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "phone")
+    git(project.root, "merge", "-q", "feature", "-m", "merge")
+    git(project.root, "checkout", "--ours", "migrations/schema.snapshot.json", "migrations/codegen.sum",
+        "entities/customer.yaml")
+    project.write("entities/customer.yaml", CUSTOMER + "  phone: string?\n  email: {type: string, backfill: x}\n")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "merged")
+    result = project.run("rebase", env={"SOURCE_DATE_EPOCH": "1767225900"})
+    assert result.exception is None and result.exit_code == 0, result.output
+    assert "with migrations/versions/20260101000500_add_email.py on top of 20260101000050_add_phone" in result.output
+    assert project.run("check").exit_code == 0
+    assert project.run("verify").exit_code == 0
