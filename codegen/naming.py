@@ -58,3 +58,47 @@ def check(table: str, name: str, max_length: int | None) -> str:
 
 def enum_type(table: str, column: str, max_length: int | None) -> str:
     return fit(f"{table}_{column}", max_length)
+
+
+# -- column names inside SQL expressions (checks, partial-index predicates) ---------------------------
+
+_LITERAL = re.compile(r"'(?:[^']|'')*'")
+
+
+def _identifiers(names) -> re.Pattern:
+    alternatives = "|".join(map(re.escape, names))
+    return re.compile(rf'"({alternatives})"|(?<![\w".])({alternatives})(?![\w"])')
+
+
+def _outside_literals(sql: str, replace_part) -> str:
+    out, last = [], 0
+    for literal in _LITERAL.finditer(sql):
+        out.append(replace_part(sql[last:literal.start()]))
+        out.append(literal.group())
+        last = literal.end()
+    out.append(replace_part(sql[last:]))
+    return "".join(out)
+
+
+def rename_identifiers(sql: str | None, renames: dict[str, str]) -> str | None:
+    """`sql` with renamed columns renamed, as the database rewrites a CHECK or an index predicate.
+
+    Bare and double-quoted names are replaced; string literals are left alone.
+
+    >>> rename_identifiers("amount > 0 AND \\"amount\\" < 9 AND note <> 'amount'", {"amount": "balance"})
+    'balance > 0 AND "balance" < 9 AND note <> \\'amount\\''
+    """
+    if sql is None or not renames:
+        return sql
+    pattern = _identifiers(renames)
+    return _outside_literals(sql, lambda part: pattern.sub(
+        lambda m: f'"{renames[m[1]]}"' if m[1] else renames[m[2]], part))
+
+
+def mentions(sql: str | None, column: str) -> bool:
+    """Whether the expression `sql` uses `column` (bare or quoted; never counting string literals).
+
+    >>> mentions("label <> 'amount'", "amount"), mentions('"amount" > 0', "amount")
+    (False, True)
+    """
+    return bool(sql) and _identifiers([column]).search(_LITERAL.sub("''", sql)) is not None

@@ -17,11 +17,11 @@ inverted, so it is planned too.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from codegen.dialects.base import Dialect
 from codegen.model import ForeignKey, Schema, Table
+from codegen.naming import mentions
 from codegen.operations import (
     AddColumn, AddConstraint, AlterColumn, CreateEnum, CreateIndex, CreateTable, DropColumn, DropConstraint,
     DropEnum, DropIndex, DropTable, Operation, RebuildTable, RenameColumn, RenameConstraint, RenameEnum,
@@ -135,7 +135,7 @@ def _cannot_run_in_place(op: Operation, before: Table, after: Table) -> bool:
     if isinstance(op, DropColumn):
         name = op.column.name
         in_key = any(name in cols for cols in _key_columns(before))
-        in_check = any(re.search(rf"\b{re.escape(name)}\b", ck.expr) for ck in before.checks)
+        in_check = any(mentions(ck.expr, name) for ck in before.checks)
         return in_key or in_check
     return False
 

@@ -9,10 +9,10 @@ and checks are dropped before the change and re-created after it.
 
 from __future__ import annotations
 
-import re
 
 from codegen.differ.constraints import constraints_of
 from codegen.model import ForeignKey, Schema
+from codegen.naming import mentions
 from codegen.operations import (
     AddConstraint, AlterColumn, CreateIndex, DropConstraint, DropIndex, Operation,
 )
@@ -41,7 +41,7 @@ def dependents(old: Schema, new: Schema, ops: list[Operation]) -> list[Operation
         new_ix = {i.name: i for i in after.indexes}
         for index in before.indexes:
             if index.where and index.name in new_ix and (before.name, index.name) not in touched_indexes:
-                if any(t == before.name and _mentions(index.where, col) for t, col in retyped):
+                if any(t == before.name and mentions(index.where, col) for t, col in retyped):
                     extra += [DropIndex(before.name, index), CreateIndex(after.name, new_ix[index.name])]
     return extra
 
@@ -54,8 +54,4 @@ def _depends(table: str, constraint, retyped: set, unkeyed: set) -> bool:
             return True
         return (constraint.ref_table, tuple(constraint.ref_columns)) in unkeyed
     expr = getattr(constraint, "expr", None)
-    return expr is not None and any(t == table and _mentions(expr, col) for t, col in retyped)
-
-
-def _mentions(sql: str, column: str) -> bool:
-    return re.search(rf'(?<![\w"]){re.escape(column)}(?![\w"])|"{re.escape(column)}"', sql) is not None
+    return expr is not None and any(t == table and mentions(expr, col) for t, col in retyped)

@@ -9,10 +9,10 @@ so that the comparators see them change and rename them too.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from codegen.model import Schema, Table, with_tables
+from codegen.naming import rename_identifiers
 from codegen.operations import Operation, RenameColumn, RenameTable
 
 
@@ -72,31 +72,3 @@ def renamed_old(old: Schema, renames: Renames) -> Schema:
     if not renames.tables and not renames.columns:
         return old
     return with_tables(old, [rename_table(t) for t in old.tables])
-
-
-_LITERAL = re.compile(r"'(?:[^']|'')*'")
-
-
-def rename_identifiers(sql: str | None, renames: dict[str, str]) -> str | None:
-    """`sql` with renamed columns renamed, as the database rewrites a CHECK or an index predicate.
-
-    Bare and double-quoted names are replaced; string literals are left alone.
-
-    >>> rename_identifiers("amount > 0 AND \\"amount\\" < 9 AND note <> 'amount'", {"amount": "balance"})
-    'balance > 0 AND "balance" < 9 AND note <> \\'amount\\''
-    """
-    if sql is None or not renames:
-        return sql
-    names = "|".join(map(re.escape, renames))
-    pattern = re.compile(rf'"({names})"|(?<![\w".])({names})(?![\w"])')
-
-    def outside_literals(text: str) -> str:
-        return pattern.sub(lambda m: f'"{renames[m[1]]}"' if m[1] else renames[m[2]], text)
-
-    out, last = [], 0
-    for literal in _LITERAL.finditer(sql):
-        out.append(outside_literals(sql[last:literal.start()]))
-        out.append(literal.group())
-        last = literal.end()
-    out.append(outside_literals(sql[last:]))
-    return "".join(out)
