@@ -8,26 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
-from codegen.errors import UserError
-from codegen.loader.resolve import did_you_mean
+from codegen.errors import UserError, did_you_mean
 from codegen.loader.yaml_source import locate, read_yaml
 
 CONFIG_NAME = "codegen.yaml"
 SUPPORTED_DIALECTS = ("postgresql", "sqlite")
 
 
-class ConfigFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-    entities: str = "entities"
-    migrations: str = "migrations"
-    snapshot: Optional[str] = None  # default: <migrations>/schema.snapshot.json
-    dialect: Literal["postgresql", "sqlite", "mysql"] = "postgresql"
-    format: Literal["sql", "alembic"] = "sql"
+# Each setting: its default and the values it may take (None: any text). Checked by
+# hand rather than with a pydantic model: every command reads this file, and
+# importing pydantic for five keys was a fifth of a cached `check` (issue 6).
+SETTINGS: dict[str, tuple[str | None, tuple[str, ...] | None]] = {
+    "entities": ("entities", None),
+    "migrations": ("migrations", None),
+    "snapshot": (None, None),  # default: <migrations>/schema.snapshot.json
+    "dialect": ("postgresql", ("postgresql", "sqlite", "mysql")),
+    "format": ("sql", ("sql", "alembic")),
+}
 
 
 @dataclass(frozen=True)
@@ -69,26 +67,32 @@ def load_project(config_path: Path | None, cwd: Path) -> Project:
     if not isinstance(raw, dict):
         raise UserError.at(shown, "codegen.yaml must be a mapping of settings", "write `dialect: postgresql` and so on",
                            line=1, column=1)
-    try:
-        cfg = ConfigFile.model_validate(raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        key = err["loc"][0] if err["loc"] else None
-        if err["type"] == "extra_forbidden":
+    for key in raw:
+        if key not in SETTINGS:
             where = locate(shown, raw, (key,), at_key=True)
-            fix = did_you_mean(str(key), ConfigFile.model_fields) or f"known keys: {', '.join(ConfigFile.model_fields)}"
-            raise UserError.at(shown, f"unknown setting `{key}`", fix, where.line, where.column) from None
-        where = locate(shown, raw, (key,) if key else ())
-        message = err["msg"].replace("Input should be", "expected")
-        raise UserError.at(shown, f"invalid value for `{key}`: {message}", None, where.line, where.column) from None
-    if cfg.dialect not in SUPPORTED_DIALECTS:
+            fix = did_you_mean(str(key), SETTINGS) or f"known keys: {', '.join(SETTINGS)}"
+            raise UserError.at(shown, f"unknown setting `{key}`", fix, where.line, where.column)
+    cfg = {key: raw.get(key, default) for key, (default, _) in SETTINGS.items()}
+    for key, (default, choices) in SETTINGS.items():
+        value = cfg[key]
+        if value is None and default is None:
+            continue
+        if choices is not None and value not in choices:
+            message = "expected " + ", ".join(f"'{c}'" for c in choices[:-1]) + f" or '{choices[-1]}'"
+        elif not isinstance(value, str):
+            message = "expected a valid string"
+        else:
+            continue
+        where = locate(shown, raw, (key,))
+        raise UserError.at(shown, f"invalid value for `{key}`: {message}", None, where.line, where.column)
+    if cfg["dialect"] not in SUPPORTED_DIALECTS:
         where = locate(shown, raw, ("dialect",))
-        raise UserError.at(shown, f"dialect `{cfg.dialect}` is not supported yet",
+        raise UserError.at(shown, f"dialect `{cfg['dialect']}` is not supported yet",
                            f"use one of: {', '.join(SUPPORTED_DIALECTS)}", where.line, where.column)
     root = config_path.resolve().parent
-    migrations = root / cfg.migrations
+    migrations = root / cfg["migrations"]
     return Project(
-        root=root, config_file=config_path.resolve(), entities=root / cfg.entities, migrations=migrations,
-        snapshot=root / cfg.snapshot if cfg.snapshot else migrations / "schema.snapshot.json",
-        dialect=cfg.dialect, format=cfg.format,
+        root=root, config_file=config_path.resolve(), entities=root / cfg["entities"], migrations=migrations,
+        snapshot=root / cfg["snapshot"] if cfg["snapshot"] else migrations / "schema.snapshot.json",
+        dialect=cfg["dialect"], format=cfg["format"],
     )

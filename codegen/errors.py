@@ -6,14 +6,51 @@ anything else that escapes is a bug in codegen, not a user mistake.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
+from typing import Callable, Iterable
 
 
-@dataclass(frozen=True)
 class Location:
-    file: str
-    line: int | None = None  # 1-based, as editors show it
-    column: int | None = None  # 1-based
+    """`file:line:column` of something a user wrote.
+
+    The position may be worked out only when first asked for (`find`): entity
+    files are read without positions, and a file is read again with them only
+    if something in it has to be pointed at (see loader.yaml_source).
+    """
+
+    __slots__ = ("file", "_line", "_column", "_find")
+
+    def __init__(self, file: str, line: int | None = None, column: int | None = None,
+                 find: Callable[[], tuple[int | None, int | None]] | None = None):
+        self.file, self._line, self._column, self._find = file, line, column, find
+
+    def _found(self) -> None:
+        if self._find is not None:
+            self._line, self._column = self._find()
+            self._find = None
+
+    @property
+    def line(self) -> int | None:  # 1-based, as editors show it
+        self._found()
+        return self._line
+
+    @property
+    def column(self) -> int | None:  # 1-based
+        self._found()
+        return self._column
+
+    def _key(self) -> tuple:
+        return (self.file, self.line, self.column)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Location) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Location({self.file!r}, {self.line!r}, {self.column!r})"
 
     def __str__(self) -> str:
         parts = [self.file]
@@ -57,3 +94,8 @@ class UserError(Exception):
     def at(cls, file: str, message: str, fix: str | None = None, line: int | None = None,
            column: int | None = None, entity: str | None = None, field: str | None = None) -> "UserError":
         return cls(Problem(Location(file, line, column), message, fix, entity, field))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None

@@ -5,25 +5,40 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
-from codegen.errors import Problem, UserError
-from codegen.loader.format import CHECK_KEYS, ENTITY_KEYS, FIELD_KEYS, INDEX_KEYS, EntitySpec
-from codegen.loader.resolve import SourceEntity, did_you_mean, resolve
-from codegen.loader.yaml_source import MarkedDict, MarkedList, locate, read_yaml
-from codegen.model import Schema
+from codegen.errors import Problem, UserError, did_you_mean
+
+# pydantic and the format models are imported when entities are loaded, not by
+# every `import codegen.loader` (config.py reads YAML through this package).
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from codegen.loader.resolve import SourceEntity
+    from codegen.loader.yaml_source import Document
+    from codegen.model import Schema
 
 __all__ = ["load_schema", "entity_files"]
 
 
 def entity_files(folder: Path) -> list[Path]:
-    """Every *.yaml / *.yml below `folder`, in a stable order."""
+    """Every *.yaml / *.yml below `folder`, in a stable order (symlinked folders are not entered)."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    found: list[Path] = []
+    pending = [str(folder)]
+    while pending:  # os.scandir knows regular files without a stat call each: Path.rglob did not
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                elif os.path.splitext(entry.name)[1] in (".yaml", ".yml") and entry.is_file():
+                    found.append(Path(entry.path))
+    return sorted(found)
 
 
 def load_schema(folder: Path, max_identifier_length: int | None, display_root: Path | None = None) -> Schema:
@@ -31,6 +46,8 @@ def load_schema(folder: Path, max_identifier_length: int | None, display_root: P
 
     Raises UserError listing every problem (file:line:column, what, fix).
     """
+    from codegen.loader.resolve import resolve
+
     sources: list[SourceEntity] = []
     problems: list[Problem] = []
     for path in entity_files(folder):
@@ -52,14 +69,17 @@ def _display(path: Path, root: Path | None) -> str:
 
 
 def _read_file(path: Path, shown: str) -> list[SourceEntity]:
+    from codegen.loader.yaml_source import Document
+
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise UserError.at(shown, f"not UTF-8 text ({exc.reason} at byte {exc.start})", "save the file as UTF-8") from None
-    data = read_yaml(text, shown)
+    doc = Document(shown, text)
+    data = doc.data
     if data is None:
         return []  # an empty file (or only comments) declares nothing
-    if not isinstance(data, MarkedDict):
+    if not isinstance(data, dict):
         raise UserError.at(shown, "an entity file must be a mapping with `entity:` or an `entities:` list",
                            "start the file with `entity: Name`", line=1, column=1)
     if "entity" not in data and "entities" in data:
@@ -67,31 +87,32 @@ def _read_file(path: Path, shown: str) -> list[SourceEntity]:
         extra = [k for k in data if k != "entities"]
         if extra:
             raise UserError.at(shown, f"unknown top-level key `{extra[0]}` beside `entities:`",
-                               "move it into one of the listed entities", *_pos(locate(shown, data, (extra[0],), True)))
-        if not isinstance(items, MarkedList):
+                               "move it into one of the listed entities", *doc.position((extra[0],), True))
+        if not isinstance(items, list):
             raise UserError.at(shown, "`entities:` must be a list of entities", "write `entities:` then `- entity: Name` items",
-                               *_pos(locate(shown, data, ("entities",))))
-        return [_validate(shown, data, ("entities", i), item) for i, item in enumerate(items)]
-    return [_validate(shown, data, (), data)]
+                               *doc.position(("entities",)))
+        return [_validate(doc, ("entities", i), item) for i, item in enumerate(items)]
+    return [_validate(doc, (), data)]
 
 
-def _pos(location) -> tuple:
-    return (location.line, location.column)
+def _validate(doc: Document, path: tuple[Any, ...], item: Any) -> SourceEntity:
+    from pydantic import ValidationError
 
+    from codegen.loader.format import EntitySpec
+    from codegen.loader.resolve import SourceEntity
 
-def _validate(shown: str, raw: Any, path: tuple[Any, ...], item: Any) -> SourceEntity:
     try:
         spec = EntitySpec.model_validate(item)
     except ValidationError as exc:
-        raise UserError(_problems_from(exc, shown, raw, path, item)) from None
-    return SourceEntity(spec, shown, raw, path)
+        raise UserError(_problems_from(exc, doc, path, item)) from None
+    return SourceEntity(spec, doc.file, doc, path)
 
 
-_KEYS_AT_DEPTH = {"fields": FIELD_KEYS, "indexes": INDEX_KEYS, "checks": CHECK_KEYS}
-
-
-def _problems_from(exc: ValidationError, shown: str, raw: Any, prefix: tuple[Any, ...], item: Any) -> list[Problem]:
+def _problems_from(exc: ValidationError, doc: Document, prefix: tuple[Any, ...], item: Any) -> list[Problem]:
     """pydantic's errors, pointed at the YAML and phrased for a person, one per place."""
+    from codegen.loader.format import CHECK_KEYS, ENTITY_KEYS, FIELD_KEYS, INDEX_KEYS
+
+    keys_at_depth = {"fields": FIELD_KEYS, "indexes": INDEX_KEYS, "checks": CHECK_KEYS}
     entity = item.get("entity") if isinstance(item, dict) and isinstance(item.get("entity"), str) else None
     problems: dict[tuple, Problem] = {}
     for error in exc.errors():
@@ -101,15 +122,15 @@ def _problems_from(exc: ValidationError, shown: str, raw: Any, prefix: tuple[Any
         if kind == "extra_forbidden":
             key = data_path[-1]
             section = data_path[0] if len(data_path) > 1 else None
-            known = ENTITY_KEYS if section is None else _KEYS_AT_DEPTH.get(section, ())
+            known = ENTITY_KEYS if section is None else keys_at_depth.get(section, ())
             if section == "fields" and len(data_path) == 4 and data_path[2] == "default":
                 known = ("sql",)
             message = f"unknown key `{key}`"
             fix = did_you_mean(str(key), known) or f"remove it; known keys: {', '.join(known)}"
-            where = locate(shown, raw, prefix + data_path, at_key=True)
+            where = doc.locate(prefix + data_path, at_key=True)
         else:
             message, fix = _phrase(error, data_path)
-            where = locate(shown, raw, prefix + data_path)
+            where = doc.locate(prefix + data_path)
         problems.setdefault(data_path, Problem(where, message, fix, entity, field))
     return list(problems.values())
 

@@ -10,16 +10,16 @@ one by one, so a user fixes a file in one pass.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+import functools
 import json
 import uuid
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable
+from typing import Any
 
 from codegen import naming
-from codegen.errors import Location, Problem, UserError
+from codegen.errors import Location, Problem, UserError, did_you_mean
 from codegen.loader.format import EntitySpec, FieldSpec
-from codegen.loader.yaml_source import locate
+from codegen.loader.yaml_source import Document
 from codegen.model import (
     INTEGER_KINDS, LOGICAL_TYPES, Check, Column, ColumnType, Default, ForeignKey, Index, PrimaryKey, Schema,
     Table, UniqueConstraint, with_tables,
@@ -34,11 +34,11 @@ class SourceEntity:
 
     spec: EntitySpec
     file: str
-    raw: Any  # the MarkedDict of the whole file
-    path: tuple[Any, ...]  # where the entity sits inside `raw`: () or ("entities", i)
+    doc: Document  # the whole file
+    path: tuple[Any, ...]  # where the entity sits inside `doc.data`: () or ("entities", i)
 
     def at(self, *path: Any, at_key: bool = False) -> Location:
-        return locate(self.file, self.raw, self.path + path, at_key=at_key)
+        return self.doc.locate(self.path + path, at_key=at_key)
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,6 @@ class _Report:
     def error(self, where: Location, message: str, fix: str | None = None,
               entity: str | None = None, field: str | None = None) -> None:
         self.problems.append(Problem(where, message, fix, entity, field))
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
 
 
 def resolve(entities: list[SourceEntity], max_identifier_length: int | None) -> Schema:
@@ -266,14 +261,18 @@ def _inherited(ent: SourceEntity, fields_: list[_Field], key: str) -> list[tuple
 
 
 def _field_at(f: _Field, *key: str) -> Location:
-    spec_path = ("fields", f.name)
-    raw_field = f.owner.raw
-    for part in f.owner.path + spec_path:
-        raw_field = raw_field.get(part) if isinstance(raw_field, dict) else (
-            raw_field[part] if isinstance(raw_field, list) else None)
-    if key and isinstance(raw_field, dict) and key[0] in raw_field:
-        return f.owner.at(*spec_path, *key)
-    return f.owner.at(*spec_path)
+    """The field's `key:` when written out, else the field (`name: string?` has no `nullable:`)."""
+    owner, path = f.owner, f.owner.path + ("fields", f.name)
+
+    def find() -> tuple[int | None, int | None]:
+        raw_field = owner.doc.data
+        for part in path:
+            raw_field = raw_field.get(part) if isinstance(raw_field, dict) else (
+                raw_field[part] if isinstance(raw_field, list) else None)
+        written = bool(key) and isinstance(raw_field, dict) and key[0] in raw_field
+        return owner.doc.position(path + key if written else path)
+
+    return Location(owner.file, find=find)
 
 
 def _build_column(report: _Report, f: _Field, table: str, max_len: int | None) -> Column | None:
@@ -282,7 +281,8 @@ def _build_column(report: _Report, f: _Field, table: str, max_len: int | None) -
     def err(key: str | None, message: str, fix: str | None) -> None:
         report.error(_field_at(f, key) if key else _field_at(f), message, fix, entity, f.name)
 
-    if not _check_identifier(report, _field_at(f), f.name, "column name", max_len, entity, f.name):
+    here = _field_at(f)
+    if not _check_identifier(report, here, f.name, "column name", max_len, entity, f.name):
         return None
     if spec.renamed_from is not None:
         _check_identifier(report, _field_at(f, "renamed_from"), spec.renamed_from, "renamed_from", max_len, entity, f.name)
@@ -291,11 +291,7 @@ def _build_column(report: _Report, f: _Field, table: str, max_len: int | None) -
         err("type", f"unknown type `{kind}`", did_you_mean(kind, LOGICAL_TYPES) or f"use one of: {', '.join(LOGICAL_TYPES)}")
         return None
     given = spec.model_fields_set
-    allowed_extra = {
-        "length": ("string", "binary"), "precision": ("decimal",), "scale": ("decimal",),
-        "timezone": ("timestamp", "time"), "values": ("enum",),
-    }
-    for key, kinds in allowed_extra.items():
+    for key, kinds in _ONLY_FOR.items():
         if key in given and kind not in kinds:
             err(key, f"`{key}` does not apply to type `{kind}`", f"remove `{key}` (it is for {', '.join(kinds)})")
     values: tuple[str, ...] = ()
@@ -315,11 +311,8 @@ def _build_column(report: _Report, f: _Field, table: str, max_len: int | None) -
         if spec.precision is not None and spec.scale is not None and spec.scale > spec.precision:
             err("scale", f"scale {spec.scale} is greater than precision {spec.precision}",
                 "make `scale` at most `precision`")
-    ctype = ColumnType(
-        kind=kind, length=spec.length, precision=spec.precision,
-        scale=spec.scale if spec.precision is not None else None,
-        timezone=spec.timezone, values=values, enum_name=enum_name,
-    )
+    ctype = _column_type(kind, spec.length, spec.precision, spec.scale if spec.precision is not None else None,
+                         spec.timezone, values, enum_name)
     for key in ("on_delete", "on_update"):
         if key in given and spec.references is None:
             err(key, f"`{key}` without `references`", "add `references: Entity` or remove it")
@@ -340,8 +333,22 @@ def _build_column(report: _Report, f: _Field, table: str, max_len: int | None) -
     return Column(
         name=f.name, type=ctype, nullable=spec.nullable, default=default,
         autoincrement=spec.autoincrement, comment=spec.comment, renamed_from=spec.renamed_from,
-        backfill=backfill, origin=_field_at(f, "renamed_from") if spec.renamed_from else _field_at(f),
+        backfill=backfill, origin=_field_at(f, "renamed_from") if spec.renamed_from else here,
     )
+
+
+_ONLY_FOR = {  # keys that apply to some logical types only
+    "length": ("string", "binary"), "precision": ("decimal",), "scale": ("decimal",),
+    "timezone": ("timestamp", "time"), "values": ("enum",),
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def _column_type(kind: str, length: int | None, precision: int | None, scale: int | None, timezone: bool,
+                 values: tuple[str, ...], enum_name: str | None) -> ColumnType:
+    """One shared object per distinct type: most columns of a large schema repeat a handful of types."""
+    return ColumnType(kind=kind, length=length, precision=precision, scale=scale, timezone=timezone,
+                      values=values, enum_name=enum_name)
 
 
 def _default(value: Any, ctype: ColumnType, nullable: bool, err) -> Default | None:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from codegen.errors import Location, UserError
+from codegen.loader.plain_yaml import NOT_PLAIN, read_plain
 
 try:  # libyaml's C parser: several times faster on large entity sets
     _BaseLoader = yaml.CSafeLoader  # type: ignore[attr-defined]
@@ -111,6 +112,11 @@ def locate(file: str, root: Any, path: tuple[Any, ...], at_key: bool = False) ->
 
     `at_key` points at the last key rather than its value (for unknown keys).
     """
+    line, column = _position_in(root, path, at_key)
+    return Location(file, line, column)
+
+
+def _position_in(root: Any, path: tuple[Any, ...], at_key: bool) -> tuple[int | None, int | None]:
     node, best = root, getattr(root, "mark", None)
     for i, part in enumerate(path):
         last = i == len(path) - 1
@@ -123,6 +129,38 @@ def locate(file: str, root: Any, path: tuple[Any, ...], at_key: bool = False) ->
             node = node[part]
         else:
             break
-    if best is None:
-        return Location(file)
-    return Location(file, best[0], best[1])
+    return best if best is not None else (None, None)
+
+
+class Document:
+    """One YAML file: its data now, the positions in it only if they are asked for.
+
+    Most entity files are read by the fast `plain_yaml` reader, which keeps no
+    positions; the first `Location` of this file that is printed reads it again
+    with PyYAML and marks. Files outside that reader's subset are read with
+    marks straight away, which also reports their YAML mistakes.
+    """
+
+    __slots__ = ("file", "text", "data", "_marked")
+
+    def __init__(self, file: str, text: str):
+        self.file, self.text = file, text
+        data = read_plain(text)
+        if data is NOT_PLAIN:
+            data = read_yaml(text, file)
+            self._marked = data
+        else:
+            self._marked = None
+        self.data = data
+
+    def marked(self) -> Any:
+        if self._marked is None:
+            self._marked = read_yaml(self.text, self.file)
+        return self._marked
+
+    def position(self, path: tuple[Any, ...], at_key: bool = False) -> tuple[int | None, int | None]:
+        return _position_in(self.marked(), path, at_key)
+
+    def locate(self, path: tuple[Any, ...], at_key: bool = False) -> Location:
+        """Where `data[path[0]][path[1]]...` was written (worked out when first printed)."""
+        return Location(self.file, find=lambda: self.position(path, at_key))
