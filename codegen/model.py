@@ -184,17 +184,22 @@ def _dump(obj: Any) -> Any:
     """Dataclass -> plain JSON, leaving out hints and values equal to the default."""
     if isinstance(obj, tuple):
         return [_dump(item) for item in obj]
-    if not hasattr(obj, "__dataclass_fields__"):
-        return obj
+    kind = type(obj)
+    stored = _STORED.get(kind)
+    if stored is None:
+        if not hasattr(obj, "__dataclass_fields__"):
+            return obj
+        stored = _STORED[kind] = tuple((f.name, f.default) for f in fields(obj) if f.compare)
     out = {}
-    for f in fields(obj):
-        if not f.compare:
+    for name, default in stored:
+        value = getattr(obj, name)
+        if value is None or value == () or (default is not MISSING and value is default):
             continue
-        value = getattr(obj, f.name)
-        if value is None or value == () or (f.default is not MISSING and value is f.default):
-            continue
-        out[f.name] = _dump(value)
+        out[name] = _dump(value)
     return out
+
+
+_STORED: dict[type, tuple[tuple[str, Any], ...]] = {}  # per dataclass: the fields a snapshot keeps
 
 
 def _load_table(d: dict[str, Any]) -> Table:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from codegen.errors import UserError
 from codegen.model import Schema
@@ -26,7 +27,97 @@ class Snapshot:
     def to_text(self) -> str:
         data = {"format_version": FORMAT_VERSION, "migration": self.migration, "dialect": self.dialect,
                 "schema": self.schema.to_json()}
-        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return canonical_json(data) + "\n"
+
+
+def canonical_json(data: Any) -> str:
+    """`json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)`, byte for byte, faster.
+
+    With `indent` set, the json module falls back to its pure-Python encoder,
+    which took over a second for a 10,000-table snapshot (issue 6). This writer
+    handles the JSON types a snapshot holds (str keys) with the same C string
+    escaper; anything else goes to json.dumps.
+    """
+    out = _Parts()
+    try:
+        _write(data, "\n", out)
+    except _Unusual:
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+    return out.text()
+
+
+class _Parts(list):
+    """The output's small strings, joined every few thousand to keep memory flat."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.done: list[str] = []
+
+    def settle(self) -> None:
+        if len(self) > 4096:
+            self.done.append("".join(self))
+            self.clear()
+
+    def text(self) -> str:
+        return "".join(self.done) + "".join(self)
+
+
+class _Unusual(Exception):
+    pass
+
+
+_INFINITY = float("inf")
+_encode_str = json.encoder.encode_basestring  # the C version when available, as json.dumps uses
+
+
+def _write(value: Any, newline: str, out: _Parts) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(_encode_str(value))
+    elif kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        sep = "{" + inner
+        for key in sorted(value):
+            if type(key) is not str:
+                raise _Unusual
+            out.append(sep)
+            out.append(_encode_str(key))
+            out.append(": ")
+            _write(value[key], inner, out)
+            sep = "," + inner
+        out.append(newline + "}")
+    elif kind is list:
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        sep = "[" + inner
+        for item in value:
+            out.append(sep)
+            _write(item, inner, out)
+            sep = "," + inner
+            out.settle()
+        out.append(newline + "]")
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif kind is float:
+        if value != value:
+            out.append("NaN")
+        elif value in (_INFINITY, -_INFINITY):
+            out.append("Infinity" if value > 0 else "-Infinity")
+        else:
+            out.append(float.__repr__(value))
+    else:
+        raise _Unusual  # tuples, subclasses of the JSON types: let json decide
 
 
 EMPTY = Snapshot(Schema(), None, None)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codegen import naming, operations as ops
 from codegen.differ import diff
@@ -13,6 +17,7 @@ from codegen.loader import load_schema
 from codegen.model import Check, Column, ColumnType, Default, Enum, ForeignKey, Index, PrimaryKey, Schema, Table, UniqueConstraint
 from codegen.planner import plan
 from codegen.render import down_operations
+from codegen.snapshot import canonical_json
 from conftest import EXAMPLES, FIXTURES
 
 COL = Column("email", ColumnType("string", length=320), default=Default("literal", "x"))
@@ -55,6 +60,25 @@ def test_snapshot_json_round_trip(folder: Path):
     schema = load_schema(folder, 63)
     assert Schema.from_json(schema.to_json()) == schema
     assert diff(schema, schema) == []
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4), max_leaves=30)
+
+
+@settings(max_examples=int(os.environ.get("CODEGEN_FUZZ_EXAMPLES", "300")), deadline=None)
+@given(JSON_VALUES)
+def test_canonical_json_is_json_dumps(value):
+    """The snapshot writer's fast path must not change a byte of the snapshot."""
+    assert canonical_json(value) == json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("folder", [EXAMPLES / "shop" / "entities", *sorted((FIXTURES / "initial").glob("*/entities"))],
+                         ids=lambda p: p.parent.name)
+def test_canonical_json_of_snapshots(folder: Path):
+    data = {"schema": load_schema(folder, 63).to_json(), "migration": None, "format_version": 1}
+    assert canonical_json(data) == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
 
 
 def test_down_is_the_inverse_of_up():
