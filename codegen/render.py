@@ -12,13 +12,13 @@ import functools
 import json
 import re
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from codegen.dialects import get_dialect
 from codegen.dialects.base import Dialect
 from codegen.naming import fit
+from codegen.resources import template_root
 from codegen.operations import (
     AlterColumn, DropTable, Hazard, Operation, RebuildTable, RenameTable, fill_value, placeholder,
 )
@@ -26,12 +26,6 @@ from codegen.operations import (
 # Statements during which SQLite's foreign key enforcement must be off, or it would
 # cascade-delete or orphan child rows (sqlite.org, ALTER TABLE, "other changes").
 _NEEDS_FK_GUARD = (DropTable, RebuildTable, RenameTable)
-
-
-def template_root() -> Path:
-    """`codegen/templates` in an installed wheel; the repository's `templates/` in a checkout."""
-    installed = Path(__file__).parent / "templates"
-    return installed if installed.is_dir() else Path(__file__).parent.parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -70,7 +64,7 @@ def sql_environment(dialect_name: str) -> Environment:
         autoescape=False, extensions=["jinja2.ext.do"],
     )
     env.filters.update(
-        q=dialect.quote, lit=dialect.literal, sqltype=dialect.type_sql, default_sql=dialect.default_sql,
+        q=dialect.quote, names=lambda names: ", ".join(map(dialect.quote, names)), lit=dialect.literal, sqltype=dialect.type_sql, default_sql=dialect.default_sql,
         fk_action=dialect.fk_action, comment=_one_line, fill_sql=dialect.fill_sql,
         as_nullable=lambda column: replace(column, nullable=True),
     )

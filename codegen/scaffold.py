@@ -11,7 +11,7 @@ import json
 from codegen.config import CONFIG_NAME
 from codegen.loader.format import json_schema
 from codegen.errors import UserError
-from codegen.render import template_root
+from codegen.resources import template_root
 from codegen.writer import Change, apply
 
 

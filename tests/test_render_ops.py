@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codegen import operations as ops
 from codegen.model import Check, Column, ColumnType, Default, Enum, ForeignKey, Index, UniqueConstraint
+from codegen.dialects import get_dialect
 from codegen.render import sql_environment
 
 EMAIL = Column("email", ColumnType("string", length=320))
@@ -75,3 +78,28 @@ CASES = [
 def test_operation_renders(op, dialect, expected):
     rendered = sql_environment(dialect).get_template(op.template).render(op=op).strip()
     assert rendered == expected
+
+
+@pytest.mark.parametrize("dialect, module", [("postgresql", "sqlalchemy.dialects.postgresql.psycopg"),
+                                             ("sqlite", "sqlalchemy.dialects.sqlite.pysqlite")])
+def test_quoting_agrees_with_sqlalchemy(dialect, module):
+    """dialects/reserved.py is a copy of SQLAlchemy's lists (so rendering need not import it): keep them equal."""
+    import importlib
+
+    preparer = importlib.import_module(module).dialect().identifier_preparer
+    ours = get_dialect(dialect)
+    assert ours.reserved_words == preparer.reserved_words
+    names = [*preparer.reserved_words, *(w.upper() for w in preparer.reserved_words), "customer", "Customer", "_x",
+             "x1", "order_id", "user", "USER", "a$b", "camelCase", "snake_case_2", "t" * 63]
+    for name in names:
+        assert ours.quote(name) == preparer.quote(name), name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,20}", fullmatch=True))
+def test_quoting_of_any_identifier_agrees_with_sqlalchemy(name):
+    from sqlalchemy.dialects.postgresql import psycopg
+    from sqlalchemy.dialects.sqlite import pysqlite
+
+    assert get_dialect("postgresql").quote(name) == psycopg.dialect().identifier_preparer.quote(name)
+    assert get_dialect("sqlite").quote(name) == pysqlite.dialect().identifier_preparer.quote(name)

@@ -7,12 +7,13 @@ and reference cycles are closed with foreign keys added afterwards.
 
 from __future__ import annotations
 
+from codegen.dialects import reserved
 from codegen.dialects.base import Dialect
 
 
 class PortableAlembic(Dialect):
     name = "alembic"
-    sqlalchemy_module = "sqlalchemy.dialects.postgresql.psycopg"
+    reserved_words = reserved.POSTGRESQL
     native_enums = True
     rebuilds_tables = False
     lazy_foreign_keys = False

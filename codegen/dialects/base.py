@@ -8,8 +8,7 @@ templates ask (how to quote a name, spell a type, write a literal).
 
 from __future__ import annotations
 
-import functools
-import importlib
+import re
 from typing import Callable, ClassVar
 
 from codegen.model import Column, ColumnType, Default
@@ -48,12 +47,16 @@ FK_ACTIONS = {
 NOW = {"timestamp": "CURRENT_TIMESTAMP", "date": "CURRENT_DATE", "time": "CURRENT_TIME"}
 
 
+_ILLEGAL_INITIAL = frozenset("0123456789$")
+_LEGAL_CHARACTERS = re.compile(r"^[A-Z0-9_$]+$", re.IGNORECASE)
+
+
 class Dialect:
     name: ClassVar[str]
     TYPES: ClassVar[dict[str, TypeRule]] = BASE_TYPES
     max_identifier_length: ClassVar[int | None] = None
-    # The SQLAlchemy dialect whose identifier preparer knows the reserved words.
-    sqlalchemy_module: ClassVar[str]
+    # Names that must be double-quoted (SQLAlchemy's lists, copied in dialects/reserved.py).
+    reserved_words: ClassVar[frozenset[str]]
 
     transactional_ddl: ClassVar[bool] = True
     native_enums: ClassVar[bool] = False  # CREATE TYPE ... AS ENUM
@@ -66,8 +69,21 @@ class Dialect:
     def type_sql(self, ctype: ColumnType) -> str:
         return self.TYPES[ctype.kind](ctype)
 
+    def __init__(self) -> None:
+        self._quoted: dict[str, str] = {}
+
     def quote(self, name: str) -> str:
-        return _preparer(self.sqlalchemy_module).quote(name)
+        """`name` as SQLAlchemy's identifier preparer writes it: quoted only when it must be."""
+        try:
+            return self._quoted[name]
+        except KeyError:
+            pass
+        lower = name.lower()
+        needs_quotes = (not name or lower in self.reserved_words or name[0] in _ILLEGAL_INITIAL
+                        or not _LEGAL_CHARACTERS.match(name) or lower != name)
+        quoted = '"' + name.replace('"', '""') + '"' if needs_quotes else name
+        self._quoted[name] = quoted
+        return quoted
 
     def literal(self, value: object) -> str:
         """A SQL literal no entity text can break out of: quotes doubled, nothing else special."""
@@ -118,9 +134,3 @@ class Dialect:
     def run_script(self, engine, sql: str) -> None:
         """Run a whole migration file, its own BEGIN/COMMIT included."""
         raise NotImplementedError
-
-
-@functools.cache
-def _preparer(module: str):
-    # SQLAlchemy is imported only when SQL is rendered, not for `codegen --help`.
-    return importlib.import_module(module).dialect().identifier_preparer

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from codegen.dialects import reserved
 from codegen.dialects.base import BASE_TYPES, Dialect, fixed
 
 
 class PostgreSQL(Dialect):
     name = "postgresql"
-    sqlalchemy_module = "sqlalchemy.dialects.postgresql.psycopg"
+    reserved_words = reserved.POSTGRESQL
     max_identifier_length = 63
     TYPES = {
         **BASE_TYPES,

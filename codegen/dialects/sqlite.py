@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from codegen import naming
+from codegen.dialects import reserved
 from codegen.dialects.base import BASE_TYPES, Dialect, fixed
 
 
 class SQLite(Dialect):
     name = "sqlite"
-    sqlalchemy_module = "sqlalchemy.dialects.sqlite.pysqlite"
+    reserved_words = reserved.SQLITE
     max_identifier_length = None
     TYPES = {
         **BASE_TYPES,
