@@ -135,9 +135,9 @@ FORMATS = click.Choice(["text", "json"])
 @click.pass_context
 def check(ctx: click.Context, format_: str, strict: bool) -> None:
     """Exit 1 when entities, snapshot, migrations and codegen.sum disagree."""
-    from codegen.pipeline import findings, load_state
+    from codegen.pipeline import check_state, findings
 
-    state = load_state(_project(ctx))
+    state = check_state(_project(ctx))
     found = findings(state)
     if strict:
         found += _lint(state, since=None)

@@ -12,23 +12,26 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from codegen import __version__
+from typing import TYPE_CHECKING
+
+from codegen import __version__, cache
 from codegen.config import Project
-from codegen.dialects import get_dialect
-from codegen.differ import LikelyRename, compare, likely_renames
 from codegen.errors import UserError
 from codegen.history import list_migrations, new_migration_id, slugify
 from codegen.integrity import (
     SUM_NAME, Finding, check_chain, check_sum, extended_sum, sum_key, sum_text, tracked_files,
 )
-from codegen.loader import load_schema
 from codegen.model import Schema
-from codegen.operations import AddColumn, CreateIndex, CreateTable, Hazard, Operation
-from codegen.planner import plan
-from codegen.dialects.alembic import PortableAlembic
-from codegen.render import MigrationInfo, down_operations, hazards_of, render_alembic, render_sql
 from codegen.snapshot import Snapshot, read_snapshot
 from codegen.writer import Change, apply
+
+# The loader (pydantic), differ, planner and renderer (Jinja) are imported by the
+# functions that use them: a `check` answered from the cache needs none of them,
+# and their imports were most of its time (issue 6).
+if TYPE_CHECKING:
+    from codegen.differ import LikelyRename
+    from codegen.operations import Hazard, Operation
+    from codegen.render import MigrationInfo
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,14 @@ class State:
 
     @property
     def hazards(self) -> list[Hazard]:
+        from codegen.render import hazards_of
+
         return hazards_of(list(self.up))
 
     def summary(self) -> str:
         """`2 tables, 14 columns, 5 indexes created`: the counts a developer checks at a glance."""
+        from codegen.operations import AddColumn, CreateIndex, CreateTable
+
         created = [op.table for op in self.up if isinstance(op, CreateTable)]
         counts = {
             ("table", "tables"): len(created),
@@ -77,12 +84,40 @@ def load_state(project: Project) -> State:
 
 def state_against(project: Project, snapshot: Snapshot) -> State:
     """The entity files against `snapshot`: loaded, compared, and planned for the project's output format."""
+    from codegen.dialects import get_dialect
+    from codegen.dialects.alembic import PortableAlembic
+    from codegen.differ import compare, likely_renames
+    from codegen.loader import load_schema
+    from codegen.planner import plan
+
     dialect = get_dialect(project.dialect)
     schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root)
     comparison = compare(snapshot.schema, schema)
     target = PortableAlembic() if project.format == "alembic" else dialect
     up = plan(comparison.ops, target, comparison.renamed_old, schema)
     return State(project, snapshot, schema, tuple(up), tuple(likely_renames(comparison.ops)))
+
+
+def check_state(project: Project) -> State:
+    """What `check` compares: remembered as in sync when no input changed since (cache.py), else loaded.
+
+    When remembered, the schemas themselves are not loaded (`schema` and the
+    snapshot's schema are left empty): all `check` needs is that nothing is
+    pending and which migration the snapshot came from.
+    """
+    before = _fingerprint(project)
+    known = cache.recall(project, before)
+    if known is not None:
+        return State(project, Snapshot(Schema(), known.migration, known.dialect), Schema(), ())
+    state = load_state(project)
+    if not state.up and _fingerprint(project) == before:  # nothing changed while loading
+        cache.remember(project, before, state.snapshot.migration, state.snapshot.dialect)
+    return state
+
+
+def _fingerprint(project: Project) -> str:
+    snapshot = project.snapshot.read_bytes() if project.snapshot.is_file() else None
+    return cache.fingerprint(project, cache.entity_texts(project), snapshot)
 
 
 def creation_time() -> dt.datetime:
@@ -99,6 +134,8 @@ def creation_time() -> dt.datetime:
 
 def prepare_migration(state: State, message: str | None) -> PlannedMigration:
     """Render the migration for `state.up` (which must not be empty) without writing anything."""
+    from codegen.render import MigrationInfo, down_operations, render_alembic, render_sql
+
     project = state.project
     created = creation_time()
     existing = list_migrations(project.migrations)

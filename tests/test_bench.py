@@ -17,4 +17,4 @@ def test_benchmark_runs_at_n_10():
     assert "| codegen generate, incremental (10% gain a column) | 10 |" in out
     assert "| codegen check, no change | 10 |" in out
     assert "codegen / alembic" in out
-    assert "| rendering (SQL and snapshot JSON) |" in out
+    assert "| rendering up.sql (Jinja) |" in out

@@ -257,3 +257,43 @@ def test_pre_commit_hook_runs_in_a_sample_repository(tmp_path):
     failed = hook()
     assert failed.returncode == 1
     assert "Failed" in failed.stdout and "the entities differ" in failed.stdout
+
+
+def test_check_remembers_agreement_and_forgets_it_on_any_change(repo, monkeypatch):
+    """A second `check` with nothing changed does not load the entities (cache.py); any edit does."""
+    import codegen.pipeline
+
+    assert repo.run("check").exit_code == 0
+    cache = repo.root / ".codegen_cache"
+    assert (cache / "in-sync").is_file() and (cache / ".gitignore").read_text().strip().endswith("*")
+    assert git(repo.root, "status", "--porcelain") == ""  # the cache is never committed
+
+    def no_loading(project):
+        raise AssertionError("entities were loaded")
+
+    monkeypatch.setattr(codegen.pipeline, "load_state", no_loading)
+    assert repo.run("check").exit_code == 0  # answered from the cache
+
+    repo.write("entities/customer.yaml", CUSTOMER + "  # a comment changes the bytes\n")
+    assert isinstance(repo.run("check").exception, AssertionError)  # so the entities are loaded again
+    monkeypatch.undo()
+
+    repo.write("entities/customer.yaml", CUSTOMER + "  email: string?\n")
+    assert repo.run("check").exit_code == 1
+    assert repo.run("check").exit_code == 1  # a disagreement is never remembered
+    assert repo.run("generate", "-m", "email").exit_code == 0
+    assert repo.run("check").exit_code == 0
+
+    (repo.root / "migrations" / "schema.snapshot.json").write_text(
+        (repo.root / "migrations" / "schema.snapshot.json").read_text().replace('"email"', '"mail"'))
+    result = repo.run("check")
+    assert result.exit_code == 1 and "customer.email" in result.output  # the snapshot's bytes are an input too
+
+
+def test_check_without_the_cache(repo):
+    assert repo.run("check", env={"CODEGEN_NO_CACHE": "1"}).exit_code == 0
+    assert not (repo.root / ".codegen_cache").exists()
+    (repo.root / ".codegen_cache").write_text("not a folder")  # cannot be written (as in a read-only checkout)
+    result = repo.run("check")
+    assert result.exit_code == 0 and result.exception is None, result.output
+    assert (repo.root / ".codegen_cache").read_text() == "not a folder"
