@@ -226,6 +226,9 @@ def stage_profile(project: Path) -> list[tuple[str, float]]:
         start = time.perf_counter()
         value = fn()
         stages.append((name, time.perf_counter() - start))
+        if os.environ.get("CODEGEN_BENCH_MEMORY"):
+            import resource
+            print(f"{name}: peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", file=sys.stderr)
         return value
 
     def imports():
@@ -249,8 +252,9 @@ def stage_profile(project: Path) -> list[tuple[str, float]]:
     proj = load_project(project / "codegen.yaml", project)
     dialect = get_dialect(proj.dialect)
     files = timed("listing entity files", lambda: entity_files(proj.entities))
-    docs = timed("reading them (YAML)", lambda: [Document(str(p), p.read_text()) for p in files])
-    specs = timed("validation (pydantic)", lambda: [EntitySpec.model_validate(d.data) for d in docs])
+    docs = timed("reading them (YAML)", lambda: [Document.read(str(p), p.read_text()) for p in files])
+    specs = timed("validation (pydantic)", lambda: [EntitySpec.model_validate(data) for _, data in docs])
+    docs = [doc for doc, _ in docs]
     schema = timed("resolution (model)", lambda: resolve(
         [SourceEntity(spec, d.file, d, ()) for spec, d in zip(specs, docs)], dialect.max_identifier_length))
     snap = timed("reading the snapshot", lambda: read_snapshot(proj.snapshot, "s"))

@@ -25,7 +25,7 @@ LOGICAL_TYPES = (
 FK_ACTIONS = ("cascade", "restrict", "set_null", "set_default", "no_action")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ColumnType:
     kind: str  # one of LOGICAL_TYPES
     length: int | None = None  # string, binary
@@ -50,7 +50,7 @@ class ColumnType:
 Literal = Union[str, int, float, bool, None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Default:
     """A column default: a literal value, the current time, or raw SQL."""
 
@@ -65,7 +65,7 @@ class Default:
         return repr(self.value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Column:
     name: str
     type: ColumnType
@@ -78,19 +78,19 @@ class Column:
     origin: Location | None = field(default=None, compare=False)  # where the YAML declared it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PrimaryKey:
     name: str
     columns: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UniqueConstraint:
     name: str
     columns: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Index:
     name: str
     columns: tuple[str, ...]
@@ -98,7 +98,7 @@ class Index:
     where: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ForeignKey:
     name: str
     columns: tuple[str, ...]
@@ -108,13 +108,13 @@ class ForeignKey:
     on_update: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Check:
     name: str
     expr: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Table:
     name: str
     columns: tuple[Column, ...]
@@ -140,7 +140,7 @@ class Table:
         return tuple(names)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Enum:
     """A named enum type, derived from the enum columns that use it."""
 
@@ -150,7 +150,7 @@ class Enum:
     column: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Schema:
     tables: tuple[Table, ...] = ()  # sorted by name
 
@@ -184,22 +184,30 @@ def _dump(obj: Any) -> Any:
     """Dataclass -> plain JSON, leaving out hints and values equal to the default."""
     if isinstance(obj, tuple):
         return [_dump(item) for item in obj]
+    if not hasattr(obj, "__dataclass_fields__"):
+        return obj
+    return {name: _dump(value) for name, value in stored_values(obj)}
+
+
+def stored_values(obj: Any) -> list[tuple[str, Any]]:
+    """The (field, value) pairs the snapshot keeps for a model object, by field name.
+
+    Hints (compare=False), None, () and values that are the field's default are left out.
+    """
     kind = type(obj)
     stored = _STORED.get(kind)
     if stored is None:
-        if not hasattr(obj, "__dataclass_fields__"):
-            return obj
-        stored = _STORED[kind] = tuple((f.name, f.default) for f in fields(obj) if f.compare)
-    out = {}
+        stored = _STORED[kind] = tuple(sorted((f.name, f.default) for f in fields(obj) if f.compare))
+    out = []
     for name, default in stored:
         value = getattr(obj, name)
         if value is None or value == () or (default is not MISSING and value is default):
             continue
-        out[name] = _dump(value)
+        out.append((name, value))
     return out
 
 
-_STORED: dict[type, tuple[tuple[str, Any], ...]] = {}  # per dataclass: the fields a snapshot keeps
+_STORED: dict[type, tuple[tuple[str, Any], ...]] = {}  # per dataclass: the fields a snapshot keeps, sorted
 
 
 def _load_table(d: dict[str, Any]) -> Table:
@@ -207,10 +215,8 @@ def _load_table(d: dict[str, Any]) -> Table:
         return tuple(build(i) for i in items or ())
 
     def column(c: dict[str, Any]) -> Column:
-        t = dict(c["type"])
-        t["values"] = tuple(t.get("values", ()))
         return Column(
-            name=c["name"], type=ColumnType(**t), nullable=c.get("nullable", False),
+            name=c["name"], type=_column_type(c["type"]), nullable=c.get("nullable", False),
             default=Default(**c["default"]) if "default" in c else None,
             autoincrement=c.get("autoincrement", False), comment=c.get("comment"),
         )
@@ -228,6 +234,20 @@ def _load_table(d: dict[str, Any]) -> Table:
         comment=d.get("comment"),
         external=d.get("external", False),
     )
+
+
+_SHARED_TYPES: dict[tuple, ColumnType] = {}
+
+
+def _column_type(t: dict[str, Any]) -> ColumnType:
+    """One object per distinct type, as the loader does: a snapshot repeats a handful of types many times."""
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in t.items()))
+    found = _SHARED_TYPES.get(key)
+    if found is None:
+        args = dict(key)
+        args["values"] = tuple(args.get("values", ()))
+        found = _SHARED_TYPES[key] = ColumnType(**args)
+    return found
 
 
 def with_tables(schema: Schema, tables: list[Table] | tuple[Table, ...]) -> Schema:

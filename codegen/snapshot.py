@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.errors import UserError
-from codegen.model import Schema
+from codegen.model import ColumnType, Schema, stored_values
 
 FORMAT_VERSION = 1
 
@@ -25,9 +25,15 @@ class Snapshot:
     dialect: str | None
 
     def to_text(self) -> str:
+        """canonical_json of the header and `schema.to_json()`, written straight from the model objects."""
         data = {"format_version": FORMAT_VERSION, "migration": self.migration, "dialect": self.dialect,
-                "schema": self.schema.to_json()}
-        return canonical_json(data) + "\n"
+                "schema": self.schema}
+        out = _Parts()
+        try:
+            _write(data, "\n", out)
+        except _Unusual:
+            return canonical_json({**data, "schema": self.schema.to_json()}) + "\n"
+        return out.text() + "\n"
 
 
 def canonical_json(data: Any) -> str:
@@ -52,6 +58,7 @@ class _Parts(list):
     def __init__(self) -> None:
         super().__init__()
         self.done: list[str] = []
+        self.shared: dict[tuple[int, str], str] = {}
 
     def settle(self) -> None:
         if len(self) > 4096:
@@ -70,10 +77,36 @@ _INFINITY = float("inf")
 _encode_str = json.encoder.encode_basestring  # the C version when available, as json.dumps uses
 
 
+def _write_items(items: list[tuple[str, Any]], newline: str, out: _Parts) -> None:
+    """A JSON object from (key, value) pairs already in key order."""
+    if not items:
+        out.append("{}")
+        return
+    inner = newline + "  "
+    sep = "{" + inner
+    for key, item in items:
+        out.append(sep)
+        out.append(_encode_str(key))
+        out.append(": ")
+        _write(item, inner, out)
+        sep = "," + inner
+    out.append(newline + "}")
+
+
 def _write(value: Any, newline: str, out: _Parts) -> None:
     kind = type(value)
     if kind is str:
         out.append(_encode_str(value))
+    elif kind is ColumnType:  # shared by many columns (resolve interns them): written once per indent
+        key = (id(value), newline)
+        text = out.shared.get(key)
+        if text is None:
+            alone = _Parts()
+            _write_items(stored_values(value), newline, alone)
+            text = out.shared[key] = alone.text()
+        out.append(text)
+    elif hasattr(kind, "__dataclass_fields__"):
+        _write_items(stored_values(value), newline, out)
     elif kind is dict:
         if not value:
             out.append("{}")
@@ -89,7 +122,7 @@ def _write(value: Any, newline: str, out: _Parts) -> None:
             _write(value[key], inner, out)
             sep = "," + inner
         out.append(newline + "}")
-    elif kind is list:
+    elif kind is list or kind is tuple:
         if not value:
             out.append("[]")
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 import os
 from pathlib import Path
 
@@ -38,7 +39,7 @@ SAMPLES = [
     ops.RenameIndex("customer", Index("ix_c_e", ("email",)), Index("ix_d_e", ("email",))),
     ops.RenameConstraint("a", FK, ForeignKey("fk_x", ("b_id",), "b", ("id",), "cascade")),
     ops.RenameEnum(Enum("a_s", ("x",), "a", "s"), Enum("b_s", ("x",), "b", "s")),
-    ops.RebuildTable(TABLE, TABLE.__class__(**{**TABLE.__dict__, "columns": TABLE.columns[:1]}),
+    ops.RebuildTable(TABLE, replace(TABLE, columns=TABLE.columns[:1]),
                      (ops.DropColumn("customer", COL),)),
 ]
 
@@ -102,3 +103,15 @@ def test_long_names_are_cut_stably_and_distinctly():
     assert len(a) == len(b) == 63
     assert a != b
     assert a == naming.index("t" * 40, ("column_one", "column_two"), 63)
+
+
+@pytest.mark.parametrize("folder", [EXAMPLES / "shop" / "entities", *sorted((FIXTURES / "initial").glob("*/entities"))],
+                         ids=lambda p: p.parent.name)
+def test_snapshot_text_is_the_canonical_json_of_to_json(folder: Path):
+    """Snapshot.to_text writes from the model objects directly; it must equal json.dumps of to_json()."""
+    from codegen.snapshot import Snapshot
+
+    schema = load_schema(folder, 63)
+    data = {"format_version": 1, "migration": "20260101000000", "dialect": "postgresql", "schema": schema.to_json()}
+    expected = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert Snapshot(schema, "20260101000000", "postgresql").to_text() == expected

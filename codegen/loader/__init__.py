@@ -75,8 +75,7 @@ def _read_file(path: Path, shown: str) -> list[SourceEntity]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise UserError.at(shown, f"not UTF-8 text ({exc.reason} at byte {exc.start})", "save the file as UTF-8") from None
-    doc = Document(shown, text)
-    data = doc.data
+    doc, data = Document.read(shown, text)
     if data is None:
         return []  # an empty file (or only comments) declares nothing
     if not isinstance(data, dict):

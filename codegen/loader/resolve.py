@@ -35,7 +35,7 @@ class SourceEntity:
     spec: EntitySpec
     file: str
     doc: Document  # the whole file
-    path: tuple[Any, ...]  # where the entity sits inside `doc.data`: () or ("entities", i)
+    path: tuple[Any, ...]  # where the entity sits in the file's data: () or ("entities", i)
 
     def at(self, *path: Any, at_key: bool = False) -> Location:
         return self.doc.locate(self.path + path, at_key=at_key)
@@ -262,17 +262,17 @@ def _inherited(ent: SourceEntity, fields_: list[_Field], key: str) -> list[tuple
 
 def _field_at(f: _Field, *key: str) -> Location:
     """The field's `key:` when written out, else the field (`name: string?` has no `nullable:`)."""
-    owner, path = f.owner, f.owner.path + ("fields", f.name)
+    doc, path = f.owner.doc, f.owner.path + ("fields", f.name)  # not the entity: its models may be freed
 
     def find() -> tuple[int | None, int | None]:
-        raw_field = owner.doc.data
+        raw_field = doc.marked()
         for part in path:
             raw_field = raw_field.get(part) if isinstance(raw_field, dict) else (
                 raw_field[part] if isinstance(raw_field, list) else None)
         written = bool(key) and isinstance(raw_field, dict) and key[0] in raw_field
-        return owner.doc.position(path + key if written else path)
+        return doc.position(path + key if written else path)
 
-    return Location(owner.file, find=find)
+    return Location(doc.file, find=find)
 
 
 def _build_column(report: _Report, f: _Field, table: str, max_len: int | None) -> Column | None:

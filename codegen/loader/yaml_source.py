@@ -133,25 +133,28 @@ def _position_in(root: Any, path: tuple[Any, ...], at_key: bool) -> tuple[int | 
 
 
 class Document:
-    """One YAML file: its data now, the positions in it only if they are asked for.
+    """One YAML file, kept only to find positions in it if they are asked for.
 
     Most entity files are read by the fast `plain_yaml` reader, which keeps no
     positions; the first `Location` of this file that is printed reads it again
     with PyYAML and marks. Files outside that reader's subset are read with
-    marks straight away, which also reports their YAML mistakes.
+    marks straight away, which also reports their YAML mistakes. The data read
+    is not kept here: for 10,000 files it was tens of megabytes (issue 6).
     """
 
-    __slots__ = ("file", "text", "data", "_marked")
+    __slots__ = ("file", "text", "_marked")
 
-    def __init__(self, file: str, text: str):
-        self.file, self.text = file, text
+    def __init__(self, file: str, text: str, marked: Any = None):
+        self.file, self.text, self._marked = file, text, marked
+
+    @classmethod
+    def read(cls, file: str, text: str) -> tuple["Document", Any]:
+        """The document and its data (plain dicts and lists, or marked ones when PyYAML read it)."""
         data = read_plain(text)
         if data is NOT_PLAIN:
             data = read_yaml(text, file)
-            self._marked = data
-        else:
-            self._marked = None
-        self.data = data
+            return cls(file, text, data), data
+        return cls(file, text), data
 
     def marked(self) -> Any:
         if self._marked is None:
