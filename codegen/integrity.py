@@ -14,6 +14,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from codegen.history import Migration
 
@@ -80,10 +81,14 @@ def recorded_entries(folder: Path) -> dict[str, str] | None:
     return parse_sum(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
-def extended_sum(folder: Path, existing: dict[str, bytes], new: dict[str, bytes]) -> str:
-    """The sum after `generate`: what was recorded for existing files (edits stay detectable), plus the new files."""
+def extended_sum(folder: Path, existing: Callable[[], dict[str, bytes]], new: dict[str, bytes]) -> str:
+    """The sum after `generate`: what was recorded for existing files (edits stay detectable), plus the new files.
+
+    `existing` is read only when there is no recorded sum to extend: at 10,000 tables
+    the old snapshot and migrations held in memory set the peak of `generate`.
+    """
     recorded = recorded_entries(folder)
-    entries = dict(recorded) if recorded is not None else {p: _digest(d) for p, d in existing.items()}
+    entries = dict(recorded) if recorded is not None else {p: _digest(d) for p, d in existing().items()}
     entries.update({p: _digest(d) for p, d in new.items()})
     body = "".join(f"{p} {d}\n" for p, d in sorted(entries.items()))
     return _digest(body.encode()) + "\n" + body

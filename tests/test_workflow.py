@@ -297,3 +297,14 @@ def test_check_without_the_cache(repo):
     result = repo.run("check")
     assert result.exit_code == 0 and result.exception is None, result.output
     assert (repo.root / ".codegen_cache").read_text() == "not a folder"
+
+
+def test_generate_without_a_recorded_sum_hashes_the_existing_files(repo):
+    """extended_sum reads the existing migrations only when there is no codegen.sum to extend."""
+    (repo.root / "migrations" / "codegen.sum").unlink()
+    repo.write("entities/customer.yaml", CUSTOMER + "  email: string?\n")
+    assert repo.run("generate", "-m", "email").exit_code == 0
+    recorded = (repo.root / "migrations" / "codegen.sum").read_text()
+    first = repo.migrations()[0].name
+    assert f"{first}/up.sql h1:" in recorded and f"{first}/down.sql h1:" in recorded
+    assert repo.run("check").exit_code == 0
