@@ -12,6 +12,7 @@ the database, not the YAML that produced it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any, Union
 
@@ -216,7 +217,7 @@ def _load_table(d: dict[str, Any]) -> Table:
 
     def column(c: dict[str, Any]) -> Column:
         return Column(
-            name=c["name"], type=_column_type(c["type"]), nullable=c.get("nullable", False),
+            name=c["name"], type=shared_type(**{k: tuple(v) if isinstance(v, list) else v for k, v in c["type"].items()}), nullable=c.get("nullable", False),
             default=Default(**c["default"]) if "default" in c else None,
             autoincrement=c.get("autoincrement", False), comment=c.get("comment"),
         )
@@ -236,18 +237,12 @@ def _load_table(d: dict[str, Any]) -> Table:
     )
 
 
-_SHARED_TYPES: dict[tuple, ColumnType] = {}
-
-
-def _column_type(t: dict[str, Any]) -> ColumnType:
-    """One object per distinct type, as the loader does: a snapshot repeats a handful of types many times."""
-    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in t.items()))
-    found = _SHARED_TYPES.get(key)
-    if found is None:
-        args = dict(key)
-        args["values"] = tuple(args.get("values", ()))
-        found = _SHARED_TYPES[key] = ColumnType(**args)
-    return found
+@functools.lru_cache(maxsize=4096)
+def shared_type(kind: str, length: int | None = None, precision: int | None = None, scale: int | None = None,
+                timezone: bool = False, values: tuple[str, ...] = (), enum_name: str | None = None) -> ColumnType:
+    """One object per distinct type (loader and snapshot alike): a large schema repeats a handful
+    of types, and the snapshot writer and the differ profit from equal types being the same object."""
+    return ColumnType(kind, length, precision, scale, timezone, values, enum_name)
 
 
 def with_tables(schema: Schema, tables: list[Table] | tuple[Table, ...]) -> Schema:

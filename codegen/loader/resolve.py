@@ -10,7 +10,6 @@ one by one, so a user fixes a file in one pass.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import uuid
 from dataclasses import dataclass, field, replace
@@ -22,7 +21,7 @@ from codegen.loader.format import EntitySpec, FieldSpec
 from codegen.loader.yaml_source import Document
 from codegen.model import (
     INTEGER_KINDS, LOGICAL_TYPES, Check, Column, ColumnType, Default, ForeignKey, Index, PrimaryKey, Schema,
-    Table, UniqueConstraint, with_tables,
+    Table, UniqueConstraint, shared_type, with_tables,
 )
 
 _TIME_KINDS = ("timestamp", "date", "time")
@@ -325,7 +324,7 @@ def _build_column(report: _Report, f: _Field, table: str, max_len: int | None) -
         if spec.precision is not None and spec.scale is not None and spec.scale > spec.precision:
             err("scale", f"scale {spec.scale} is greater than precision {spec.precision}",
                 "make `scale` at most `precision`")
-    ctype = _column_type(kind, spec.length, spec.precision, spec.scale if spec.precision is not None else None,
+    ctype = shared_type(kind, spec.length, spec.precision, spec.scale if spec.precision is not None else None,
                          spec.timezone, values, enum_name)
     for key in ("on_delete", "on_update"):
         if key in given and spec.references is None:
@@ -355,14 +354,6 @@ _ONLY_FOR = {  # keys that apply to some logical types only
     "length": ("string", "binary"), "precision": ("decimal",), "scale": ("decimal",),
     "timezone": ("timestamp", "time"), "values": ("enum",),
 }
-
-
-@functools.lru_cache(maxsize=4096)
-def _column_type(kind: str, length: int | None, precision: int | None, scale: int | None, timezone: bool,
-                 values: tuple[str, ...], enum_name: str | None) -> ColumnType:
-    """One shared object per distinct type: most columns of a large schema repeat a handful of types."""
-    return ColumnType(kind=kind, length=length, precision=precision, scale=scale, timezone=timezone,
-                      values=values, enum_name=enum_name)
 
 
 def _default(value: Any, ctype: ColumnType, nullable: bool, err) -> Default | None:
