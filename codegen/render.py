@@ -95,6 +95,7 @@ def sql_environment(dialect_name: str) -> Environment:
         loader=FileSystemLoader([str(root / dialect_name), str(root / "base")]),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         autoescape=False, extensions=["jinja2.ext.do"], bytecode_cache=_compiled_templates(),
+        auto_reload=False,  # package data does not change during a run: no stat per template use
     )
     env.filters.update(
         q=dialect.quote, names=lambda names: ", ".join(map(dialect.quote, names)), lit=dialect.literal, sqltype=dialect.type_sql, default_sql=dialect.default_sql,
@@ -105,6 +106,7 @@ def sql_environment(dialect_name: str) -> Environment:
     env.globals["d"] = dialect
     env.globals["fit"] = lambda name: fit(name, dialect.max_identifier_length)
     env.globals["fill_value"] = fill_value
+    env.globals["m"] = env.get_template("_macros.sql.j2").module  # the shared macros, see that template
     return env
 
 
@@ -170,6 +172,7 @@ def alembic_environment() -> Environment:
         loader=FileSystemLoader(str(template_root() / "alembic")),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         autoescape=False, extensions=["jinja2.ext.do"], bytecode_cache=_compiled_templates(),
+        auto_reload=False,  # package data does not change during a run: no stat per template use
     )
     env.filters.update(
         py=_py, q=postgresql.quote, sqllit=postgresql.literal, fk_action=postgresql.fk_action, docline=_docline,

@@ -66,6 +66,10 @@ class Dialect:
     rebuilds_tables: ClassVar[bool] = False  # column and constraint changes need a table rebuild
     boolean_literals: ClassVar[tuple[str, str]] = ("FALSE", "TRUE")
 
+    def primary_key_on_column(self, table) -> bool:
+        """Whether the primary key is declared on its column rather than as a line of CREATE TABLE."""
+        return False
+
     def type_sql(self, ctype: ColumnType) -> str:
         return self.TYPES[ctype.kind](ctype)
 

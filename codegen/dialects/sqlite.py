@@ -24,6 +24,11 @@ class SQLite(Dialect):
     lazy_foreign_keys = True
     boolean_literals = ("0", "1")
 
+    def primary_key_on_column(self, table) -> bool:
+        # AUTOINCREMENT is allowed only as INTEGER PRIMARY KEY AUTOINCREMENT on the column itself.
+        key = table.primary_key
+        return key is not None and table.column(key.columns[0]).autoincrement
+
     def raw_default(self, sql: str) -> str:
         # SQLite accepts an expression as a default only inside parentheses.
         return f"({sql})"
