@@ -1,0 +1,127 @@
+"""Work shared with a forked child (codegen/concurrency.py): same results, same errors, as one process."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from codegen import concurrency
+from codegen.loader import _SHARED_READING_FROM
+from codegen.snapshot import read_snapshot
+
+needs_fork = pytest.mark.skipif(not concurrency.can_fork(), reason="one processor or no fork: nothing runs in a child")
+
+
+@needs_fork
+def test_the_second_job_runs_in_a_child_process():
+    parent = os.getpid()
+    here, there = concurrency.both(os.getpid, os.getpid)
+    assert here == parent
+    assert there != parent
+
+
+def test_one_job_at_a_time_when_told(monkeypatch):
+    monkeypatch.setenv("CODEGEN_JOBS", "1")
+    assert concurrency.both(os.getpid, os.getpid) == (os.getpid(), os.getpid())
+
+
+@needs_fork
+def test_a_job_that_fails_in_the_child_is_done_again_here():
+    parent = os.getpid()
+
+    def there():
+        if os.getpid() != parent:
+            raise RuntimeError("only in the child")
+        return "done here"
+
+    assert concurrency.both(lambda: 1, there) == (1, "done here")
+
+
+@needs_fork
+def test_a_result_that_cannot_be_pickled_is_made_again_here():
+    assert concurrency.both(lambda: 1, lambda: lambda: 2)[1]() == 2
+
+
+@needs_fork
+def test_an_error_here_stops_the_child_and_is_raised():
+    def here():
+        raise ValueError("here")
+
+    with pytest.raises(ValueError, match="here"):
+        concurrency.both(here, lambda: __import__("time").sleep(30))
+
+
+# -- a project large enough for the loader to share the reading ---------------------------------
+
+def _entity(i: int) -> str:
+    ref = f"  parent_id: {{type: integer, nullable: true, references: E{i - 1}}}\n" if i else ""
+    return (f"entity: E{i}\ntable: e{i}\nfields:\n  id: {{type: integer, primary_key: true}}\n"
+            f"  name: {{type: string, length: 40}}\n  state: {{type: enum, values: [new, done], default: new}}\n"
+            f"  note: text?\n  at: {{type: timestamp, default: now}}\n{ref}indexes:\n  - columns: [name]\n")
+
+
+ANCHORED = """
+entity: Anchored
+fields:
+  id: &key {type: integer, primary_key: true}
+  other: {type: integer, unique: true}
+"""
+
+MANY = """
+entities:
+  - entity: First
+    fields:
+      id: {type: integer, primary_key: true}
+  - entity: Second
+    fields:
+      id: {type: integer, primary_key: true}
+      first_id: {type: integer, references: First}
+"""
+
+
+def _large_project(project_factory, dialect: str, extra: dict[str, str] | None = None):
+    entities = {f"e{i:04}.yaml": _entity(i) for i in range(_SHARED_READING_FROM + 40)}
+    # Files the fast reader steps aside for (an anchor), and an `entities:` list, late in the
+    # order: in the child's share of the files.
+    entities |= {"zz_anchored.yaml": ANCHORED, "zz_many.yaml": MANY, **(extra or {})}
+    return project_factory(dialect, entities)
+
+
+def test_shared_reading_writes_what_one_process_writes(database, project_factory):
+    shared = _large_project(project_factory, database.dialect_name)
+    alone = _large_project(project_factory, database.dialect_name)
+    assert shared.run("generate", "-m", "big").exit_code == 0
+    assert alone.run("generate", "-m", "big", env={"CODEGEN_JOBS": "1"}).exit_code == 0
+    files = shared.files()
+    assert files == alone.files()
+    assert "CREATE TABLE anchored (" in shared.latest()
+
+    schema = read_snapshot(shared.root / "migrations" / "schema.snapshot.json", "snapshot").schema
+    assert len(schema.tables) == _SHARED_READING_FROM + 40 + 3
+    database.apply(shared.latest("up.sql"))
+    database.assert_matches(schema)
+    database.apply(shared.latest("down.sql"))
+    database.assert_empty()
+
+
+@pytest.mark.parametrize("broken", [
+    "entity: Broken\nfields:\n  id: {type: integer, primary_key: true}\n  bad: {type: integer, lenght: 3}\n",
+    "entity: Broken\nfields:\n  id: {type: integer, primary_key: true\n",
+    b"entity: Broken\nfields:\n  name: caf\xe9\n",
+])
+def test_a_mistake_in_the_childs_share_is_reported_as_in_one_process(broken, project_factory):
+    """zz_broken.yaml sorts last, so the child reads it; the error must not change."""
+    shared = _large_project(project_factory, "sqlite")
+    alone = _large_project(project_factory, "sqlite")
+    for project in (shared, alone):
+        path = project.root / "entities" / "zz_broken.yaml"
+        path.write_bytes(broken if isinstance(broken, bytes) else broken.encode())
+    before = shared.files()
+    result = shared.run("generate", "-m", "big")
+    expected = alone.run("generate", "-m", "big", env={"CODEGEN_JOBS": "1"})
+    assert result.exit_code == expected.exit_code == 2
+    assert result.output == expected.output
+    assert "entities/zz_broken.yaml:" in result.output
+    assert result.exception is None
+    assert shared.files() == before
