@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from codegen import __version__, cache
 from codegen.config import Project
@@ -143,7 +143,7 @@ def creation_time() -> dt.datetime:
 
 def prepare_migration(state: State, message: str | None) -> PlannedMigration:
     """Render the migration for `state.up` (which must not be empty) without writing anything."""
-    from codegen.render import MigrationInfo, down_operations, render_alembic, render_sql
+    from codegen.render import MigrationInfo, down_operations, render_alembic, render_sql, sql_environment
 
     project = state.project
     created = creation_time()
@@ -156,17 +156,34 @@ def prepare_migration(state: State, message: str | None) -> PlannedMigration:
         created=created.strftime("%Y-%m-%dT%H:%M:%SZ"), generator=__version__,
     )
     up = list(state.up)
+    snapshot = Snapshot(state.schema, migration_id, project.dialect)
     if project.format == "alembic":
-        files = {project.migrations / "versions" / f"{name}.py":
-                 render_alembic(info, up, project.dialect, state.likely_renames, (state.snapshot.schema, state.schema))}
+        revision, snapshot_text = _side_by_side(
+            len(up), lambda: render_alembic(info, up, project.dialect, state.likely_renames,
+                                            (state.snapshot.schema, state.schema)), snapshot.to_text)
+        files = {project.migrations / "versions" / f"{name}.py": revision}
     else:
+        sql_environment(project.dialect)  # templates loaded once, before a child shares them
+        up_sql, (down_sql, snapshot_text) = _side_by_side(
+            len(up), lambda: render_sql(info, up, project.dialect, "up", state.likely_renames),
+            lambda: (render_sql(info, down_operations(up), project.dialect, "down"), snapshot.to_text()))
         folder = project.migrations / name
-        files = {
-            folder / "up.sql": render_sql(info, up, project.dialect, "up", state.likely_renames),
-            folder / "down.sql": render_sql(info, down_operations(up), project.dialect, "down"),
-        }
-    snapshot_text = Snapshot(state.schema, migration_id, project.dialect).to_text()
+        files = {folder / "up.sql": up_sql, folder / "down.sql": down_sql}
     return PlannedMigration(info, files, snapshot_text, state)
+
+
+# From this many operations on, a forked child renders the down migration and the snapshot
+# while this process renders the up migration (codegen/concurrency.py): at 10,000 new
+# tables each side is about 0.8 s of one processor.
+_SHARED_RENDERING_FROM = 200
+A = TypeVar("A")
+B = TypeVar("B")
+
+
+def _side_by_side(operations: int, here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
+    from codegen.concurrency import both
+
+    return both(here, there) if operations >= _SHARED_RENDERING_FROM else (here(), there())
 
 
 def write_migration(planned: PlannedMigration) -> None:

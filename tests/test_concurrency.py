@@ -125,3 +125,14 @@ def test_a_mistake_in_the_childs_share_is_reported_as_in_one_process(broken, pro
     assert "entities/zz_broken.yaml:" in result.output
     assert result.exception is None
     assert shared.files() == before
+
+
+def test_shared_rendering_of_an_alembic_revision_is_what_one_process_writes(project_factory):
+    shared = _large_project(project_factory, "postgresql")
+    alone = _large_project(project_factory, "postgresql")
+    for project in (shared, alone):
+        project.write("codegen.yaml", "dialect: postgresql\nformat: alembic\n")
+    assert shared.run("generate", "-m", "big").exit_code == 0
+    assert alone.run("generate", "-m", "big", env={"CODEGEN_JOBS": "1"}).exit_code == 0
+    assert shared.files() == alone.files()
+    assert any(name.startswith("migrations/versions/") for name in shared.files())
