@@ -289,57 +289,41 @@ class _FieldPlace:
 
 
 def _build_column(report: _Report, f: _Field, table: str, max_len: int | None) -> Column | None:
-    spec, entity = f.spec, f.owner.spec.entity
-
-    def err(key: str | None, message: str, fix: str | None) -> None:
-        report.error(_field_at(f, key) if key else _field_at(f), message, fix, entity, f.name)
-
+    spec = f.spec
     here = _field_at(f)
-    if not _check_identifier(report, here, f.name, "column name", max_len, entity, f.name):
+    if not _check_identifier(report, here, f.name, "column name", max_len, f.owner.spec.entity, f.name):
         return None
-    if spec.renamed_from is not None:
-        _check_identifier(report, _field_at(f, "renamed_from"), spec.renamed_from, "renamed_from", max_len, entity, f.name)
     kind = spec.type
     if kind not in LOGICAL_TYPES:
-        err("type", f"unknown type `{kind}`", did_you_mean(kind, LOGICAL_TYPES) or f"use one of: {', '.join(LOGICAL_TYPES)}")
+        _column_error(report, f, "type", f"unknown type `{kind}`",
+                      did_you_mean(kind, LOGICAL_TYPES) or f"use one of: {', '.join(LOGICAL_TYPES)}")
         return None
-    given = spec.model_fields_set
-    for key, kinds in _ONLY_FOR.items():
-        if key in given and kind not in kinds:
-            err(key, f"`{key}` does not apply to type `{kind}`", f"remove `{key}` (it is for {', '.join(kinds)})")
+    given = spec.model_fields_set & _CHECKED_KEYS  # most columns give none of these (issue 6)
+    if given:
+        _check_column_keys(report, f, kind, given, max_len)
     values: tuple[str, ...] = ()
     enum_name = None
     if kind == "enum":
         values = tuple(spec.values or ())
         if not values:
-            err("values" if "values" in given else "type", "enum without values",
-                "list the allowed values: `values: [a, b]`")
+            _column_error(report, f, "values" if "values" in given else "type", "enum without values",
+                          "list the allowed values: `values: [a, b]`")
             return None
         if len(set(values)) != len(values):
-            err("values", "an enum value is listed twice", "list each value once")
+            _column_error(report, f, "values", "an enum value is listed twice", "list each value once")
         enum_name = naming.enum_type(table, f.name, max_len)
-    if kind == "decimal":
-        if spec.scale is not None and spec.precision is None:
-            err("scale", "`scale` without `precision`", "add `precision:` (total digits)")
-        if spec.precision is not None and spec.scale is not None and spec.scale > spec.precision:
-            err("scale", f"scale {spec.scale} is greater than precision {spec.precision}",
-                "make `scale` at most `precision`")
     ctype = shared_type(kind, spec.length, spec.precision, spec.scale if spec.precision is not None else None,
                          spec.timezone, values, enum_name)
-    for key in ("on_delete", "on_update"):
-        if key in given and spec.references is None:
-            err(key, f"`{key}` without `references`", "add `references: Entity` or remove it")
-
-    default = None
+    default = backfill = None
     if "default" in given:
-        default = _default(spec.default, ctype, spec.nullable, lambda m, fix: err("default", m, fix))
-    backfill = None
+        default = _default(spec.default, ctype, spec.nullable,
+                           lambda message, fix: _column_error(report, f, "default", message, fix))
     if "backfill" in given:
         if spec.backfill is None:
-            err("backfill", "`backfill: null` fills nothing", "give the value existing rows should get")
+            _column_error(report, f, "backfill", "`backfill: null` fills nothing", "give the value existing rows should get")
         elif _literal_problem(spec.backfill, ctype):
-            err("backfill", f"backfill {spec.backfill!r} does not fit type {ctype.describe()}",
-                _literal_problem(spec.backfill, ctype))
+            _column_error(report, f, "backfill", f"backfill {spec.backfill!r} does not fit type {ctype.describe()}",
+                          _literal_problem(spec.backfill, ctype))
         else:
             backfill = spec.backfill
 
@@ -350,10 +334,36 @@ def _build_column(report: _Report, f: _Field, table: str, max_len: int | None) -
     )
 
 
+def _check_column_keys(report: _Report, f: _Field, kind: str, given: set[str], max_len: int | None) -> None:
+    """The keys that only some types take, and the ones that need another key."""
+    spec = f.spec
+    if "renamed_from" in given and spec.renamed_from is not None:
+        _check_identifier(report, _field_at(f, "renamed_from"), spec.renamed_from, "renamed_from", max_len,
+                          f.owner.spec.entity, f.name)
+    for key, kinds in _ONLY_FOR.items():
+        if key in given and kind not in kinds:
+            _column_error(report, f, key, f"`{key}` does not apply to type `{kind}`",
+                          f"remove `{key}` (it is for {', '.join(kinds)})")
+    if kind == "decimal":
+        if spec.scale is not None and spec.precision is None:
+            _column_error(report, f, "scale", "`scale` without `precision`", "add `precision:` (total digits)")
+        if spec.precision is not None and spec.scale is not None and spec.scale > spec.precision:
+            _column_error(report, f, "scale", f"scale {spec.scale} is greater than precision {spec.precision}",
+                          "make `scale` at most `precision`")
+    for key in ("on_delete", "on_update"):
+        if key in given and spec.references is None:
+            _column_error(report, f, key, f"`{key}` without `references`", "add `references: Entity` or remove it")
+
+
+def _column_error(report: _Report, f: _Field, key: str | None, message: str, fix: str | None) -> None:
+    report.error(_field_at(f, key) if key else _field_at(f), message, fix, f.owner.spec.entity, f.name)
+
+
 _ONLY_FOR = {  # keys that apply to some logical types only
     "length": ("string", "binary"), "precision": ("decimal",), "scale": ("decimal",),
     "timezone": ("timestamp", "time"), "values": ("enum",),
 }
+_CHECKED_KEYS = frozenset({*_ONLY_FOR, "renamed_from", "on_delete", "on_update", "default", "backfill"})
 
 
 def _default(value: Any, ctype: ColumnType, nullable: bool, err) -> Default | None:
