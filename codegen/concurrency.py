@@ -17,10 +17,12 @@ from __future__ import annotations
 import os
 import pickle
 import signal
-from typing import Callable, TypeVar
+import struct
+from typing import Callable, Sequence, TypeVar
 
 A = TypeVar("A")
 B = TypeVar("B")
+T = TypeVar("T")
 
 _FAILED = b"!"
 _DONE = b"="
@@ -64,6 +66,67 @@ def both(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
         except Exception:  # noqa: BLE001 - anything unexpected: do it here instead
             pass
     return mine, there()
+
+
+def shared_map(items: Sequence[T], here: Callable[[T], A], there: Callable[[T], B],
+               first: Callable[[], None] = lambda: None, chunk: int = 25) -> tuple[dict[int, A], dict[int, B]]:
+    """`here(item)` in this process, `there(item)` in a forked child, for each item once: which
+    process takes an item is decided as they go, so neither waits for the other.
+
+    `first()` runs here before any item (imports this process needs and the child does
+    not); the child meanwhile takes the items. Chunks of `chunk` items are handed out
+    through a pipe of chunk numbers, which both processes read from. Returns the
+    results by item index: those made here, and those the child made.
+    """
+    if not can_fork() or not items:
+        first()
+        return {i: here(item) for i, item in enumerate(items)}, {}
+    chunk = max(chunk, -(-len(items) // (_PIPE_CAPACITY // _TOKEN.size)))  # all tokens fit the pipe at once
+    chunks = [range(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
+    tokens, token_writer = os.pipe()
+    os.write(token_writer, b"".join(_TOKEN.pack(n) for n in range(len(chunks))))
+    os.close(token_writer)  # once all are taken, both processes read an end-of-file
+
+    def take() -> range | None:
+        token = os.read(tokens, _TOKEN.size)  # a pipe read this small is not split between readers
+        return chunks[_TOKEN.unpack(token)[0]] if token else None
+
+    def child_work() -> dict[int, B]:
+        done = {}
+        while (taken := take()) is not None:
+            for i in taken:
+                done[i] = there(items[i])
+        return done
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        _child(child_work, read_end, write_end)
+    os.close(write_end)
+    mine: dict[int, A] = {}
+    try:
+        first()
+        while (taken := take()) is not None:
+            for i in taken:
+                mine[i] = here(items[i])
+    except BaseException:
+        _stop(pid, read_end)
+        raise
+    finally:
+        os.close(tokens)
+    with os.fdopen(read_end, "rb") as pipe:
+        sent = pipe.read()
+    os.waitpid(pid, 0)
+    if sent[:1] == _DONE:
+        try:
+            return mine, pickle.loads(memoryview(sent)[1:])
+        except Exception:  # noqa: BLE001 - do its items here instead
+            pass
+    return mine | {i: here(item) for i, item in enumerate(items) if i not in mine}, {}
+
+
+_TOKEN = struct.Struct("<I")
+_PIPE_CAPACITY = 16384  # bytes a pipe takes without a reader: 64 KiB on Linux, 16 KiB on macOS
 
 
 def _child(there: Callable[[], object], read_end: int, write_end: int) -> None:

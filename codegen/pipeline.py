@@ -92,19 +92,27 @@ def state_against(project: Project, snapshot: Snapshot | Callable[[], Snapshot])
     intermediate objects are freed: both at once set the peak memory at 10,000 tables.
     """
     from codegen.dialects import get_dialect
-    from codegen.dialects.alembic import PortableAlembic
-    from codegen.differ import compare, likely_renames
     from codegen.loader import load_schema
-    from codegen.planner import plan
 
     dialect = get_dialect(project.dialect)
-    schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root)
+    schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root,
+                         meanwhile=_import_later_stages)
+    from codegen.dialects.alembic import PortableAlembic
+    from codegen.differ import compare, likely_renames
+    from codegen.planner import plan
+
     if callable(snapshot):
         snapshot = snapshot()
     comparison = compare(snapshot.schema, schema)
     target = PortableAlembic() if project.format == "alembic" else dialect
     up = plan(comparison.ops, target, comparison.renamed_old, schema)
     return State(project, snapshot, schema, tuple(up), tuple(likely_renames(comparison.ops)))
+
+
+def _import_later_stages() -> None:
+    """Imported while a forked child reads entity files (loader.load_schema), not after."""
+    from codegen import differ, planner  # noqa: F401
+    from codegen.dialects import alembic  # noqa: F401
 
 
 def check_state(project: Project) -> State:

@@ -52,6 +52,50 @@ def test_an_error_here_stops_the_child_and_is_raised():
         concurrency.both(here, lambda: __import__("time").sleep(30))
 
 
+@needs_fork
+def test_shared_map_gives_each_item_to_one_process():
+    parent = os.getpid()
+    items = list(range(1000))
+
+    def slow(item):  # long enough that both processes get chunks
+        __import__("time").sleep(0.0005)
+        return item * 2, os.getpid()
+
+    mine, theirs = concurrency.shared_map(items, slow, slow, chunk=10)
+    assert sorted(mine.keys() | theirs.keys()) == items
+    assert not mine.keys() & theirs.keys()
+    assert mine and theirs
+    assert all(value == (i * 2, parent) for i, value in mine.items())
+    assert all(value[0] == i * 2 and value[1] != parent for i, value in theirs.items())
+
+
+@needs_fork
+def test_shared_map_does_the_childs_items_here_when_the_child_fails():
+    parent = os.getpid()
+
+    def fails_in_child(item):
+        if os.getpid() != parent:
+            raise RuntimeError("only in the child")
+        return item
+
+    mine, theirs = concurrency.shared_map(list(range(500)), lambda item: item, fails_in_child, chunk=5)
+    assert mine == {i: i for i in range(500)} and theirs == {}
+
+
+def test_shared_map_runs_first_here_before_any_item_here():
+    order = []
+    mine, theirs = concurrency.shared_map([1, 2, 3], lambda item: order.append(item) or item, lambda item: item,
+                                          first=lambda: order.append("first"))
+    assert order[0] == "first"
+    assert sorted(mine.keys() | theirs.keys()) == [0, 1, 2]
+
+
+def test_shared_map_with_many_items_uses_larger_chunks():
+    items = list(range(200_000))
+    mine, theirs = concurrency.shared_map(items, lambda item: item, lambda item: item)
+    assert {**mine, **theirs} == dict(enumerate(items))
+
+
 # -- a project large enough for the loader to share the reading ---------------------------------
 
 def _entity(i: int) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from typing import TYPE_CHECKING
 
@@ -41,41 +41,52 @@ def entity_files(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def load_schema(folder: Path, max_identifier_length: int | None, display_root: Path | None = None) -> Schema:
+def load_schema(folder: Path, max_identifier_length: int | None, display_root: Path | None = None,
+                meanwhile: Callable[[], None] = lambda: None) -> Schema:
     """Read, validate and resolve every entity file below `folder`.
 
-    Raises UserError listing every problem (file:line:column, what, fix).
+    `meanwhile` is work of this process (imports of later stages) that can overlap
+    the reading of a large project, done by a forked child. Raises UserError
+    listing every problem (file:line:column, what, fix).
     """
-    from codegen.loader.resolve import resolve
-
     files = [(path, _display(path, display_root)) for path in entity_files(folder)]
     sources: list[SourceEntity] = []
     problems: list[Problem] = []
-    for found, wrong in _load_files(files):
+    for found, wrong in _load_files(files, meanwhile):
         sources.extend(found)
         problems.extend(wrong)
     if problems:
         raise UserError(problems)
+    from codegen.loader.resolve import resolve
+
     return resolve(sources, max_identifier_length)
 
 
 # Below this many files one process does all the reading: forking would cost more than it saves.
 _SHARED_READING_FROM = 200
-# The share of the files a child process reads (YAML only) while this process reads and
-# validates the others; validation needs pydantic models, too slow to send between processes.
-_CHILD_SHARE = 0.65
 
 
-def _load_files(files: list[tuple[Path, str]]) -> list[tuple[list[SourceEntity], list[Problem]]]:
-    """Each file's entities, or its problems, in the order of `files`."""
-    from codegen.concurrency import both
+def _load_files(files: list[tuple[Path, str]], meanwhile: Callable[[], None]) -> list[tuple[list[SourceEntity], list[Problem]]]:
+    """Each file's entities, or its problems, in the order of `files`.
+
+    In a large project a forked child parses YAML into plain data while this
+    process imports pydantic (a sixth of a second) and then reads and validates
+    files too; it validates the child's files afterwards (pydantic models are too
+    slow to send between processes). Which process reads a file is decided as they
+    go (concurrency.shared_map).
+    """
+    def prepare() -> None:
+        from codegen.loader import format  # noqa: F401 - pydantic and the models, here and not in the child
+
+        meanwhile()
 
     if len(files) < _SHARED_READING_FROM:
+        prepare()
         return [_load_file(path, shown, None) for path, shown in files]
-    split = len(files) - int(len(files) * _CHILD_SHARE)
-    mine, theirs = both(lambda: [_load_file(path, shown, None) for path, shown in files[:split]],
-                        lambda: [_plain_read(path, shown) for path, shown in files[split:]])
-    return mine + [_load_file(path, shown, read) for (path, shown), read in zip(files[split:], theirs)]
+    from codegen.concurrency import shared_map
+
+    loaded, read = shared_map(files, lambda file: _load_file(*file, None), lambda file: _plain_read(*file), prepare)
+    return [loaded[i] if i in loaded else _load_file(path, shown, read[i]) for i, (path, shown) in enumerate(files)]
 
 
 def _load_file(path: Path, shown: str, read: tuple[str, Any] | None) -> tuple[list[SourceEntity], list[Problem]]:
