@@ -178,7 +178,7 @@ class Schema:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Schema":
-        return cls(tables=tuple(_load_table(t) for t in data.get("tables", ())))
+        return cls(tables=tuple(table_from_json(t) for t in data.get("tables", ())))
 
 
 def _dump(obj: Any) -> Any:
@@ -211,7 +211,7 @@ def stored_values(obj: Any) -> list[tuple[str, Any]]:
 _STORED: dict[type, tuple[tuple[str, Any], ...]] = {}  # per dataclass: the fields a snapshot keeps, sorted
 
 
-def _load_table(d: dict[str, Any]) -> Table:
+def table_from_json(d: dict[str, Any]) -> Table:
     def tup(items, build):
         return tuple(build(i) for i in items or ())
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from typing import TYPE_CHECKING, Callable, TypeVar
@@ -21,8 +21,8 @@ from codegen.history import list_migrations, new_migration_id, slugify
 from codegen.integrity import (
     SUM_NAME, Finding, check_chain, check_sum, extended_sum, sum_key, sum_text, tracked_files,
 )
-from codegen.model import Schema
-from codegen.snapshot import Snapshot, read_snapshot
+from codegen.model import Schema, Table
+from codegen.snapshot import Snapshot, read_snapshot, table_texts
 from codegen.writer import Change, apply
 
 # The loader (pydantic), differ, planner and renderer (Jinja) are imported by the
@@ -43,6 +43,8 @@ class State:
     schema: Schema  # from the entity files
     up: tuple[Operation, ...]  # planned for the project's dialect
     likely_renames: tuple[LikelyRename, ...] = ()
+    # The snapshot text of each table of `schema` (snapshot.table_texts), when worked out while loading.
+    table_texts: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def hazards(self) -> list[Hazard]:
@@ -73,8 +75,16 @@ class PlannedMigration:
 
 
 def load_state(project: Project) -> State:
-    def snapshot() -> Snapshot:
-        found = read_snapshot(project.snapshot, project.shown(project.snapshot))
+    texts: dict[int, str] = {}
+
+    def snapshot(schema: Schema) -> Snapshot:
+        def known() -> dict[str, Table]:
+            # Written now rather than when the new snapshot is: compared with the old snapshot
+            # as text, the tables that did not change need not be parsed (issue 6).
+            texts.update(table_texts(schema))
+            return {texts[id(table)]: table for table in schema.tables if id(table) in texts}
+
+        found = read_snapshot(project.snapshot, project.shown(project.snapshot), known)
         if found.dialect is not None and found.dialect != project.dialect:
             raise UserError.at(
                 project.shown(project.snapshot),
@@ -82,14 +92,14 @@ def load_state(project: Project) -> State:
                 f"set `dialect: {found.dialect}` again; a project's migrations are written for one dialect")
         return found
 
-    return state_against(project, snapshot)
+    return replace(state_against(project, snapshot), table_texts=texts)
 
 
-def state_against(project: Project, snapshot: Snapshot | Callable[[], Snapshot]) -> State:
+def state_against(project: Project, snapshot: Snapshot | Callable[[Schema], Snapshot]) -> State:
     """The entity files against `snapshot`: loaded, compared, and planned for the project's output format.
 
-    A callable `snapshot` is read once the entities are loaded and the loader's
-    intermediate objects are freed: both at once set the peak memory at 10,000 tables.
+    A callable `snapshot` gets the loaded schema, once the loader's intermediate objects are
+    freed: both at once set the peak memory at 10,000 tables.
     """
     from codegen.dialects import get_dialect
     from codegen.loader import load_schema
@@ -102,7 +112,7 @@ def state_against(project: Project, snapshot: Snapshot | Callable[[], Snapshot])
     from codegen.planner import plan
 
     if callable(snapshot):
-        snapshot = snapshot()
+        snapshot = snapshot(schema)
     comparison = compare(snapshot.schema, schema)
     target = PortableAlembic() if project.format == "alembic" else dialect
     up = plan(comparison.ops, target, comparison.renamed_old, schema)
@@ -168,13 +178,13 @@ def prepare_migration(state: State, message: str | None) -> PlannedMigration:
     if project.format == "alembic":
         revision, snapshot_text = _side_by_side(
             len(up), lambda: render_alembic(info, up, project.dialect, state.likely_renames,
-                                            (state.snapshot.schema, state.schema)), snapshot.to_text)
+                                            (state.snapshot.schema, state.schema)), lambda: snapshot.to_text(state.table_texts))
         files = {project.migrations / "versions" / f"{name}.py": revision}
     else:
         sql_environment(project.dialect)  # templates loaded once, before a child shares them
         up_sql, (down_sql, snapshot_text) = _side_by_side(
             len(up), lambda: render_sql(info, up, project.dialect, "up", state.likely_renames),
-            lambda: (render_sql(info, down_operations(up), project.dialect, "down"), snapshot.to_text()))
+            lambda: (render_sql(info, down_operations(up), project.dialect, "down"), snapshot.to_text(state.table_texts)))
         folder = project.migrations / name
         files = {folder / "up.sql": up_sql, folder / "down.sql": down_sql}
     return PlannedMigration(info, files, snapshot_text, state)

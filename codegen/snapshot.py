@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from codegen.errors import UserError
-from codegen.model import ColumnType, Schema, stored_values
+from codegen.model import ColumnType, Schema, Table, stored_values, table_from_json
 
 FORMAT_VERSION = 1
 
@@ -24,11 +24,15 @@ class Snapshot:
     migration: str | None  # id of the migration that produced it; None before the first
     dialect: str | None
 
-    def to_text(self) -> str:
-        """canonical_json of the header and `schema.to_json()`, written straight from the model objects."""
+    def to_text(self, table_texts: dict[int, str] | None = None) -> str:
+        """canonical_json of the header and `schema.to_json()`, written straight from the model objects.
+
+        `table_texts` (from `table_texts()`, by id of the table) are used as they are.
+        """
         data = {"format_version": FORMAT_VERSION, "migration": self.migration, "dialect": self.dialect,
                 "schema": self.schema}
         out = _Parts()
+        out.shared.update({(key, _TABLE_INDENT): text for key, text in (table_texts or {}).items()})
         try:
             _write(data, "\n", out)
         except _Unusual:
@@ -108,6 +112,8 @@ def _write(value: Any, newline: str, out: _Parts) -> None:
             _write_items(stored_values(value), newline, alone)
             text = out.shared[key] = alone.text()
         out.append(text)
+    elif kind is Table and (id(value), newline) in out.shared:  # written before, by table_texts()
+        out.append(out.shared[id(value), newline])
     elif hasattr(kind, "__dataclass_fields__"):
         _write_items(stored_values(value), newline, out)
     elif kind is dict:
@@ -158,6 +164,54 @@ def _write(value: Any, newline: str, out: _Parts) -> None:
 
 EMPTY = Snapshot(Schema(), None, None)
 
+# The layout to_text writes: each table of the list on its own at this indent, so a
+# line starting at it is always the start or the end of a table (strings hold no newlines).
+_TABLE_INDENT = "\n      "
+_TABLES_START = '\n    "tables": [' + _TABLE_INDENT + "{"
+_TABLES_END = _TABLE_INDENT + "}\n    ]"
+
+
+def table_texts(schema: Schema) -> dict[int, str]:
+    """Each table of `schema` as Snapshot.to_text writes it, by id of the table.
+
+    Comparing these with the tables of the old snapshot, as text, spares parsing the
+    tables that did not change: most of them, in a large project (issue 6).
+    """
+    shared: dict[tuple[int, str], str] = {}
+    texts = {}
+    for table in schema.tables:
+        out = _Parts()
+        out.shared = shared
+        try:
+            _write_items(stored_values(table), _TABLE_INDENT, out)
+        except _Unusual:
+            return {}
+        texts[id(table)] = out.text()
+    return texts
+
+
+def _read_reusing(text: str, known: dict[str, Table]) -> Snapshot | None:
+    """The snapshot, with the tables whose text is in `known` taken from there; None when the text is
+    not in to_text's layout or anything in it is wrong (read_snapshot then reads it all and reports)."""
+    start = text.find(_TABLES_START)
+    end = text.find(_TABLES_END, start)
+    if start < 0 or end < 0:
+        return None
+    first = start + len(_TABLES_START) - 1  # the first table's "{"
+    end += len(_TABLES_END) - len("\n    ]")  # just after the last table's "}"
+    try:
+        header = json.loads(text[:start] + '\n    "tables": []' + text[end + len("\n    ]"):])
+        if not isinstance(header, dict) or header.get("format_version") != FORMAT_VERSION:
+            return None
+        tables = []
+        for piece in text[first + 1:end].split("," + _TABLE_INDENT + "{"):
+            written = "{" + piece
+            table = known.get(written)
+            tables.append(table if table is not None else table_from_json(json.loads(written)))
+        return Snapshot(Schema(tables=tuple(tables)), header.get("migration"), header.get("dialect"))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
 
 def parse_snapshot(text: str, shown: str) -> Snapshot:
     try:
@@ -167,7 +221,9 @@ def parse_snapshot(text: str, shown: str) -> Snapshot:
         raise UserError.at(shown, f"not a codegen snapshot ({exc})", "restore it from version control") from None
 
 
-def read_snapshot(path: Path, shown: str) -> Snapshot:
+def read_snapshot(path: Path, shown: str, known: Callable[[], dict[str, Table]] | None = None) -> Snapshot:
+    """The snapshot at `path`. `known()` gives tables by their text as `table_texts()` writes them:
+    a table of the snapshot with the same text is that table, not parsed again."""
     if not path.exists():
         return EMPTY
     text = path.read_text(encoding="utf-8", errors="replace")
@@ -175,6 +231,10 @@ def read_snapshot(path: Path, shown: str) -> Snapshot:
         raise UserError.at(shown, "the snapshot has merge conflict markers: two branches both changed the schema",
                            "keep either side (`git checkout --ours` or `--theirs` on this file), then run "
                            "`codegen rebase`, which regenerates one branch's migration on top of the other")
+    if known is not None and _TABLES_START in text:
+        found = _read_reusing(text, known())
+        if found is not None:
+            return found
     try:
         data = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:

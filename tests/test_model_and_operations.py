@@ -115,3 +115,59 @@ def test_snapshot_text_is_the_canonical_json_of_to_json(folder: Path):
     data = {"format_version": 1, "migration": "20260101000000", "dialect": "postgresql", "schema": schema.to_json()}
     expected = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     assert Snapshot(schema, "20260101000000", "postgresql").to_text() == expected
+
+
+SNAPSHOT_SETS = [EXAMPLES / "shop" / "entities", *sorted((FIXTURES / "initial").glob("*/entities"))]
+
+
+@pytest.mark.parametrize("folder", SNAPSHOT_SETS, ids=lambda p: p.parent.name)
+def test_snapshot_text_from_table_texts_is_the_same(folder: Path):
+    from codegen.snapshot import Snapshot, table_texts
+
+    snapshot = Snapshot(load_schema(folder, 63), "20260101000000", "postgresql")
+    assert snapshot.to_text(table_texts(snapshot.schema)) == snapshot.to_text()
+
+
+@pytest.mark.parametrize("folder", SNAPSHOT_SETS, ids=lambda p: p.parent.name)
+def test_reading_a_snapshot_reuses_the_tables_whose_text_is_known(folder: Path, tmp_path: Path):
+    """Unchanged tables are taken from `known` (not parsed); a changed one is parsed from the file."""
+    from codegen.snapshot import Snapshot, read_snapshot, table_texts
+
+    old = load_schema(folder, 63)
+    path = tmp_path / "schema.snapshot.json"
+    path.write_text(Snapshot(old, "20260101000000", "postgresql").to_text(), encoding="utf-8")
+    changed = old.tables[0]
+    new = Schema(tables=(replace(changed, comment="now with a comment"), *old.tables[1:]))
+    texts = table_texts(new)
+    known = {texts[id(t)]: t for t in new.tables}
+
+    read = read_snapshot(path, "s", lambda: known)
+    assert read == read_snapshot(path, "s")
+    assert read.schema == old
+    assert read.migration == "20260101000000" and read.dialect == "postgresql"
+    assert read.schema.tables[0] is not new.tables[0]  # changed: parsed from the file
+    assert all(a is b for a, b in zip(read.schema.tables[1:], new.tables[1:]))  # unchanged: reused
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text.replace('"name": ', '"nam": ', 1),  # a table that is not in `known` and does not load
+    lambda text: json.dumps(json.loads(text), indent=4),  # another layout: read whole, as before
+    lambda text: text.replace('"format_version": 1', '"format_version": 9'),
+])
+def test_a_snapshot_off_the_fast_path_reads_as_before(damage, tmp_path: Path):
+    from codegen.errors import UserError
+    from codegen.snapshot import Snapshot, read_snapshot, table_texts
+
+    schema = load_schema(EXAMPLES / "shop" / "entities", 63)
+    path = tmp_path / "schema.snapshot.json"
+    path.write_text(damage(Snapshot(schema, "1", "postgresql").to_text()), encoding="utf-8")
+    texts = table_texts(schema)
+    known = {texts[id(t)]: t for t in schema.tables}
+
+    def outcome(**kw):
+        try:
+            return read_snapshot(path, "s", **kw)
+        except UserError as exc:
+            return [p.render() for p in exc.problems]
+
+    assert outcome(known=lambda: known) == outcome()
