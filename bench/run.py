@@ -247,6 +247,7 @@ def stage_profile(project: Path) -> list[tuple[str, float]]:
     from codegen.dialects import get_dialect
     from codegen.differ import compare
     from codegen.loader import entity_files
+    from codegen.loader import specs as entity_specs
     from codegen.loader.format import EntitySpec
     from codegen.loader.resolve import SourceEntity, resolve
     from codegen.loader.yaml_source import Document
@@ -259,7 +260,8 @@ def stage_profile(project: Path) -> list[tuple[str, float]]:
     dialect = get_dialect(proj.dialect)
     files = timed("listing entity files", lambda: entity_files(proj.entities))
     docs = timed("reading them (YAML)", lambda: [Document.read(str(p), p.read_text()) for p in files])
-    specs = timed("validation (pydantic)", lambda: [EntitySpec.model_validate(data) for _, data in docs])
+    specs = timed("validation (specs.py; pydantic when unsure)", lambda: [
+        entity_specs.entity(data) or entity_specs.from_model(EntitySpec.model_validate(data)) for _, data in docs])
     docs = [doc for doc, _ in docs]
     schema = timed("resolution (model)", lambda: resolve(
         [SourceEntity(spec, d.file, d, ()) for spec, d in zip(specs, docs)], dialect.max_identifier_length))

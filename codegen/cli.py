@@ -335,7 +335,25 @@ def main() -> None:
     # worth collecting: the cyclic collector would rescan them over and over (27 s -> 17 s
     # for 10,000 tables). Reference counting still frees everything as usual.
     gc.disable()
-    cli(prog_name="codegen")
+    try:
+        cli(prog_name="codegen")
+        status = 0
+    except SystemExit as exc:  # how click ends every run, with the exit status
+        status = exc.code
+    if status is None:
+        status = 0
+    elif not isinstance(status, int):
+        print(status, file=sys.stderr)
+        status = 1
+    # Ending here skips freeing every object one by one: 40 ms of a 0.6 s run at 1,000
+    # tables (issue 6). Nothing is left to do: files are written and closed, and the
+    # output is flushed below.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`codegen diff | head`) or stream
+            pass
+    os._exit(status)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from codegen.errors import Problem, UserError, did_you_mean
 
-# pydantic and the format models are imported when entities are loaded, not by
-# every `import codegen.loader` (config.py reads YAML through this package).
+# The stages after reading are imported when entities are loaded, not by every
+# `import codegen.loader` (config.py reads YAML through this package); pydantic
+# only when an entity is not surely valid (specs.py).
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
@@ -70,13 +71,13 @@ def _load_files(files: list[tuple[Path, str]], meanwhile: Callable[[], None]) ->
     """Each file's entities, or its problems, in the order of `files`.
 
     In a large project a forked child parses YAML into plain data while this
-    process imports pydantic (a sixth of a second) and then reads and validates
-    files too; it validates the child's files afterwards (pydantic models are too
-    slow to send between processes). Which process reads a file is decided as they
-    go (concurrency.shared_map).
+    process imports the later stages and then reads and validates files too; it
+    validates the child's files afterwards (the validated objects would be slower
+    to send between processes than to build). Which process reads a file is
+    decided as they go (concurrency.shared_map).
     """
     def prepare() -> None:
-        from codegen.loader import format  # noqa: F401 - pydantic and the models, here and not in the child
+        from codegen.loader import resolve  # noqa: F401 - imported here, not in the child
 
         meanwhile()
 
@@ -153,15 +154,19 @@ def _entities_of(path: Path, shown: str, read: tuple[str, Any] | None) -> list[S
 
 
 def _validate(doc: Document, path: tuple[Any, ...], item: Any) -> SourceEntity:
-    from pydantic import ValidationError
-
-    from codegen.loader.format import EntitySpec
+    from codegen.loader import specs
     from codegen.loader.resolve import SourceEntity
 
-    try:
-        spec = EntitySpec.model_validate(item)
-    except ValidationError as exc:
-        raise UserError(_problems_from(exc, doc, path, item)) from None
+    spec = specs.entity(item)
+    if spec is None:  # not surely valid: pydantic decides, and words what is wrong
+        from pydantic import ValidationError
+
+        from codegen.loader.format import EntitySpec
+
+        try:
+            spec = specs.from_model(EntitySpec.model_validate(item))
+        except ValidationError as exc:
+            raise UserError(_problems_from(exc, doc, path, item)) from None
     return SourceEntity(spec, doc.file, doc, path)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from codegen import naming
 from codegen.errors import Location, Problem, UserError, did_you_mean
-from codegen.loader.format import EntitySpec, FieldSpec
+from codegen.loader.specs import EntityDef, FieldDef
 from codegen.loader.yaml_source import Document
 from codegen.model import (
     INTEGER_KINDS, LOGICAL_TYPES, Check, Column, ColumnType, Default, ForeignKey, Index, PrimaryKey, Schema,
@@ -31,7 +31,7 @@ _TIME_KINDS = ("timestamp", "date", "time")
 class SourceEntity:
     """One entity as written, with what is needed to point back at it."""
 
-    spec: EntitySpec
+    spec: EntityDef
     file: str
     doc: Document  # the whole file
     path: tuple[Any, ...]  # where the entity sits in the file's data: () or ("entities", i)
@@ -45,7 +45,7 @@ class _Field:
     """A field after `extends` is merged; `owner` is the entity that wrote it."""
 
     name: str
-    spec: FieldSpec
+    spec: FieldDef
     owner: SourceEntity
 
 
@@ -139,10 +139,8 @@ def _visit(report: _Report, by_name: dict[str, SourceEntity], result: dict[str, 
             _visit(report, by_name, result, parent, chain + (parent_name,))
 
 
-def _expand(spec: FieldSpec | str) -> FieldSpec:
-    if isinstance(spec, FieldSpec):
-        return spec
-    return FieldSpec(type=spec.rstrip("?"), nullable=spec.endswith("?"))
+def _expand(spec: FieldDef | str) -> FieldDef:
+    return FieldDef.shorthand(spec) if isinstance(spec, str) else spec
 
 
 # -- one table -------------------------------------------------------------------------
@@ -212,7 +210,7 @@ def _build_table(report: _Report, ent: SourceEntity, fields_: list[_Field], max_
                 report.error(_field_at(f, "autoincrement"),
                              "`autoincrement` needs a single-column integer/bigint primary key",
                              "make this field the only primary key column, or drop `autoincrement`", spec.entity, f.name)
-            if "default" in f.spec.model_fields_set:
+            if "default" in f.spec.given:
                 report.error(_field_at(f, "default"), "an `autoincrement` column cannot also have a `default`",
                              "remove the `default`: the database generates the value", spec.entity, f.name)
 
@@ -298,7 +296,7 @@ def _build_column(report: _Report, f: _Field, table: str, max_len: int | None) -
         _column_error(report, f, "type", f"unknown type `{kind}`",
                       did_you_mean(kind, LOGICAL_TYPES) or f"use one of: {', '.join(LOGICAL_TYPES)}")
         return None
-    given = spec.model_fields_set & _CHECKED_KEYS  # most columns give none of these (issue 6)
+    given = spec.given & _CHECKED_KEYS  # most columns give none of these (issue 6)
     if given:
         _check_column_keys(report, f, kind, given, max_len)
     values: tuple[str, ...] = ()

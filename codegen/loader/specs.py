@@ -1,0 +1,230 @@
+"""The entity format as validated, in plain objects: what `resolve` reads.
+
+The pydantic models in format.py define the format (and `codegen schema`'s JSON
+Schema) and word every error. Importing pydantic and building its models was a
+fifth of a `generate` at 1,000 tables, and validating with them a seventh at
+10,000 (issue 6), so the shapes entity files are nearly always written in are
+checked here first, by hand: `entity(data)` returns the definition when it is
+sure pydantic would accept `data` as it is, and None otherwise. Then, and only
+then, the pydantic models decide (`from_model` turns their result into the same
+plain objects). tests/test_specs.py holds this module to the models: the same
+defaults, and for generated data, None or exactly what pydantic builds.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+FK_ACTIONS = frozenset({"cascade", "restrict", "set_null", "set_default", "no_action"})
+_SHORTHAND = re.compile(r"[a-z]+\??")
+_SCALARS = (bool, int, float, str, type(None))
+
+
+class Definition:
+    """Attributes named as the format's keys; `given` holds the keys that were written.
+
+    Lists that were not written are empty tuples, shared and never changed.
+    """
+
+    DEFAULTS: dict[str, Any] = {}
+
+    def __init__(self, values: dict[str, Any], given: frozenset[str]) -> None:
+        self.__dict__.update(self.DEFAULTS)
+        self.__dict__.update(values)
+        self.given = given
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in vars(self).items() if k != 'given')})"
+
+
+class SqlDefaultDef(Definition):
+    DEFAULTS = {}
+
+
+class FieldDef(Definition):
+    DEFAULTS = {
+        "nullable": False, "primary_key": False, "autoincrement": False, "unique": False, "searchable": False,
+        "index": True, "default": None, "references": None, "on_delete": None, "on_update": None, "length": None,
+        "precision": None, "scale": None, "timezone": False, "values": None, "comment": None, "renamed_from": None,
+        "backfill": None,
+    }
+
+    @classmethod
+    def shorthand(cls, written: str) -> "FieldDef":
+        """`name: string` or `nickname: string?`."""
+        return cls({"type": written.rstrip("?"), "nullable": written.endswith("?")}, _TYPE_AND_NULLABLE)
+
+
+class IndexDef(Definition):
+    DEFAULTS = {"unique": False, "name": None, "where": None}
+
+
+class CheckDef(Definition):
+    DEFAULTS = {}
+
+
+class EntityDef(Definition):
+    DEFAULTS = {
+        "table": None, "description": None, "extends": (), "renamed_from": None, "primary_key": None,
+        "abstract": False, "external": False, "fields": {}, "indexes": (), "unique": (), "checks": (),
+    }
+
+
+_TYPE_AND_NULLABLE = frozenset({"type", "nullable"})
+
+
+# -- the fast path: True only for values pydantic's strict models take as they are -----------------
+
+def _str(v: Any) -> bool:
+    return type(v) is str
+
+
+def _str_or_none(v: Any) -> bool:
+    return v is None or type(v) is str
+
+
+def _bool(v: Any) -> bool:
+    return type(v) is bool
+
+
+def _strings(v: Any) -> bool:
+    return type(v) is list and all(type(item) is str for item in v)
+
+
+def _strings_or_none(v: Any) -> bool:
+    return v is None or _strings(v)
+
+
+def _scalar(v: Any) -> bool:
+    return type(v) in _SCALARS
+
+
+def _positive(v: Any) -> bool:
+    return v is None or (type(v) is int and v > 0)
+
+
+def _action(v: Any) -> bool:
+    return v is None or (type(v) is str and v in FK_ACTIONS)
+
+
+_FIELD_CHECKS = {
+    "type": _str, "nullable": _bool, "primary_key": _bool, "autoincrement": _bool, "unique": _bool,
+    "searchable": _bool, "index": _bool, "references": _str_or_none, "on_delete": _action, "on_update": _action,
+    "length": _positive, "precision": _positive, "scale": lambda v: v is None or (type(v) is int and v >= 0),
+    "timezone": _bool, "values": _strings_or_none, "comment": _str_or_none, "renamed_from": _str_or_none,
+    "backfill": _scalar,
+}
+_INDEX_CHECKS = {"columns": lambda v: _strings(v) and len(v) > 0, "unique": _bool, "name": _str_or_none,
+                 "where": _str_or_none}
+_ENTITY_CHECKS = {
+    "entity": _str, "table": _str_or_none, "description": _str_or_none, "extends": _strings,
+    "renamed_from": _str_or_none, "primary_key": _strings_or_none, "abstract": _bool, "external": _bool,
+}
+
+
+def _checked(data: dict, checks: dict, required: tuple[str, ...]) -> bool:
+    for key, value in data.items():
+        check = checks.get(key)
+        if check is None or not check(value):
+            return False
+    return all(key in data for key in required)
+
+
+def _field(data: Any) -> FieldDef | str | None:
+    if type(data) is str:
+        return data if _SHORTHAND.fullmatch(data) else None
+    if type(data) is not dict or "type" not in data:
+        return None
+    values = data
+    for key, value in data.items():
+        if key == "default":
+            if type(value) is dict:  # {sql: ...}, and nothing else
+                if value.keys() != {"sql"} or type(value["sql"]) is not str:
+                    return None
+                values = {**data, "default": SqlDefaultDef(value, frozenset(value))}
+            elif not _scalar(value):
+                return None
+        else:
+            check = _FIELD_CHECKS.get(key)
+            if check is None or not check(value):
+                return None
+    return FieldDef(values, frozenset(data))
+
+
+def _fields(written: Any) -> dict[str, FieldDef | str] | None:
+    if type(written) is not dict:
+        return None
+    fields = {}
+    for name, field in written.items():
+        built = _field(field)
+        if built is None or type(name) is not str:
+            return None
+        fields[name] = built
+    return fields
+
+
+def _listed(items: Any, cls: type[Definition], checks: dict, required: tuple[str, ...]) -> list | None:
+    if type(items) is not list:
+        return None
+    built = []
+    for item in items:
+        if type(item) is not dict or not _checked(item, checks, required):
+            return None
+        built.append(cls(item, frozenset(item)))
+    return built
+
+
+def entity(data: Any) -> EntityDef | None:
+    """The entity in `data`, when pydantic's EntitySpec would surely accept it unchanged; else None."""
+    if type(data) is not dict:
+        return None
+    values = {}
+    for key, value in data.items():
+        check = _ENTITY_CHECKS.get(key)
+        if check is not None:
+            if not check(value):
+                return None
+            values[key] = value
+            continue
+        if key == "fields":
+            built = _fields(value)
+        elif key == "indexes":
+            built = _listed(value, IndexDef, _INDEX_CHECKS, ("columns",))
+        elif key == "checks":
+            built = _listed(value, CheckDef, {"name": _str, "expr": _str}, ("name", "expr"))
+        elif key == "unique":
+            built = value if type(value) is list and all(_strings(item) for item in value) else None
+        else:
+            return None
+        if built is None:
+            return None
+        values[key] = built
+    if "entity" not in values:
+        return None
+    return EntityDef(values, frozenset(data))
+
+
+# -- pydantic's result, in the same objects ----------------------------------------------------------
+
+def from_model(model: Any) -> EntityDef:
+    """An EntitySpec validated by pydantic (format.py), as the fast path would have built it."""
+    from codegen.loader.format import SqlDefault
+
+    def plain(obj: Any, cls: type[Definition]) -> Definition:
+        return cls({name: getattr(obj, name) for name in type(obj).model_fields}, frozenset(obj.model_fields_set))
+
+    values = {name: getattr(model, name) for name in type(model).model_fields}
+    fields = {}
+    for name, written in model.fields.items():
+        if isinstance(written, str):
+            fields[name] = written
+            continue
+        field = plain(written, FieldDef)
+        if isinstance(field.default, SqlDefault):
+            field.default = plain(field.default, SqlDefaultDef)
+        fields[name] = field
+    values["fields"] = fields
+    values["indexes"] = [plain(ix, IndexDef) for ix in model.indexes]
+    values["checks"] = [plain(ck, CheckDef) for ck in model.checks]
+    return EntityDef(values, frozenset(model.model_fields_set))
