@@ -18,20 +18,17 @@ from codegen import __version__, cache
 from codegen.config import Project
 from codegen.errors import UserError
 from codegen.history import list_migrations, new_migration_id, slugify
-from codegen.integrity import (
-    SUM_NAME, Finding, check_chain, check_sum, extended_sum, sum_key, sum_text, tracked_files,
-)
-from codegen.model import Schema, Table
-from codegen.snapshot import Snapshot, read_snapshot, table_texts
-from codegen.writer import Change, apply
 
-# The loader (pydantic), differ, planner and renderer (Jinja) are imported by the
-# functions that use them: a `check` answered from the cache needs none of them,
-# and their imports were most of its time (issue 6).
+# The stages are imported by the functions that use them: a `check` answered from
+# the cache needs none of them, and a large `generate` imports them while a forked
+# child already reads the entity files (_import_later_stages; issue 6).
 if TYPE_CHECKING:
     from codegen.differ import LikelyRename
+    from codegen.integrity import Finding
+    from codegen.model import Schema, Table
     from codegen.operations import Hazard, Operation
     from codegen.render import MigrationInfo
+    from codegen.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -78,6 +75,8 @@ def load_state(project: Project) -> State:
     texts: dict[int, str] = {}
 
     def snapshot(schema: Schema) -> Snapshot:
+        from codegen.snapshot import read_snapshot, table_texts
+
         def known() -> dict[str, Table]:
             # Written now rather than when the new snapshot is: compared with the old snapshot
             # as text, the tables that did not change need not be parsed (issue 6).
@@ -121,7 +120,7 @@ def state_against(project: Project, snapshot: Snapshot | Callable[[Schema], Snap
 
 def _import_later_stages() -> None:
     """Imported while a forked child reads entity files (loader.load_schema), not after."""
-    from codegen import differ, planner  # noqa: F401
+    from codegen import differ, integrity, model, operations, planner, snapshot, writer  # noqa: F401
     from codegen.dialects import alembic  # noqa: F401
 
 
@@ -132,6 +131,9 @@ def check_state(project: Project) -> State:
     snapshot's schema are left empty): all `check` needs is that nothing is
     pending and which migration the snapshot came from.
     """
+    from codegen.model import Schema
+    from codegen.snapshot import Snapshot
+
     before = _fingerprint(project)
     known = cache.recall(project, before)
     if known is not None:
@@ -162,6 +164,7 @@ def creation_time() -> dt.datetime:
 def prepare_migration(state: State, message: str | None) -> PlannedMigration:
     """Render the migration for `state.up` (which must not be empty) without writing anything."""
     from codegen.render import MigrationInfo, down_operations, render_alembic, render_sql, sql_environment
+    from codegen.snapshot import Snapshot
 
     project = state.project
     created = creation_time()
@@ -205,6 +208,9 @@ def _side_by_side(operations: int, here: Callable[[], A], there: Callable[[], B]
 
 
 def write_migration(planned: PlannedMigration) -> None:
+    from codegen.integrity import SUM_NAME, extended_sum, sum_key, tracked_files
+    from codegen.writer import Change, apply
+
     project = planned.state.project
 
     def existing() -> dict[str, bytes]:
@@ -220,6 +226,8 @@ def write_migration(planned: PlannedMigration) -> None:
 
 def findings(state: State) -> list[Finding]:
     """Everything `check` reports: pending entity changes, then chain and checksum problems."""
+    from codegen.integrity import Finding, check_chain, check_sum, tracked_files
+
     project = state.project
     found = []
     if state.up:
@@ -238,6 +246,9 @@ def findings(state: State) -> list[Finding]:
 
 def rehash(project: Project) -> Path:
     """Accept the migration files as they are now: rewrite codegen.sum."""
+    from codegen.integrity import SUM_NAME, sum_text, tracked_files
+    from codegen.writer import Change, apply
+
     files = tracked_files(list_migrations(project.migrations), project.migrations, project.snapshot)
     path = project.migrations / SUM_NAME
     apply(Change(created=(), replaced=((path, sum_text(files)),)), project.migrations)

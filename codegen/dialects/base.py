@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from typing import Callable, ClassVar
 
-from codegen.model import Column, ColumnType, Default
-from codegen.operations import placeholder
+from typing import TYPE_CHECKING
 
-TypeRule = Callable[[ColumnType], str]
+if TYPE_CHECKING:  # a dialect is looked up before the model is needed: the loader forks first (issue 6)
+    from codegen.model import Column, ColumnType, Default
+
+TypeRule = Callable[["ColumnType"], str]
 
 
 def fixed(sql: str) -> TypeRule:
@@ -123,6 +125,8 @@ class Dialect:
             return self.literal(column.backfill)
         if column.default is not None:
             return self.default_sql(column) or "NULL"
+        from codegen.operations import placeholder
+
         return self.literal(placeholder(column))
 
     def fk_action(self, action: str | None) -> str | None:

@@ -117,10 +117,16 @@ def _text_of(path: Path) -> str:
 
 
 def _display(path: Path, root: Path | None) -> str:
+    text = str(path)
+    if root is None:
+        return text
+    prefix = str(root).rstrip(os.sep) + os.sep
+    if text.startswith(prefix):  # Path.relative_to, without its parsing (issue 6)
+        return text[len(prefix):]
     try:
-        return str(path.relative_to(root)) if root else str(path)
+        return str(path.relative_to(root))
     except ValueError:
-        return str(path)
+        return text
 
 
 def _entities_of(path: Path, shown: str, read: tuple[str, Any] | None) -> list[SourceEntity]:

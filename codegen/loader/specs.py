@@ -22,56 +22,61 @@ _SCALARS = (bool, int, float, str, type(None))
 
 
 class Definition:
-    """Attributes named as the format's keys; `given` holds the keys that were written.
-
-    Lists that were not written are empty tuples, shared and never changed.
+    """Attributes named as the format's keys: those written in the instance, the defaults
+    in the class (lists that were not written are empty tuples). `given` is the keys written.
     """
 
-    DEFAULTS: dict[str, Any] = {}
-
-    def __init__(self, values: dict[str, Any], given: frozenset[str]) -> None:
-        self.__dict__.update(self.DEFAULTS)
+    def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__.update(values)
-        self.given = given
+
+    @property
+    def given(self):
+        return self.__dict__.keys()
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in vars(self).items() if k != 'given')})"
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
 
 
 class SqlDefaultDef(Definition):
-    DEFAULTS = {}
+    sql: str
 
 
 class FieldDef(Definition):
-    DEFAULTS = {
-        "nullable": False, "primary_key": False, "autoincrement": False, "unique": False, "searchable": False,
-        "index": True, "default": None, "references": None, "on_delete": None, "on_update": None, "length": None,
-        "precision": None, "scale": None, "timezone": False, "values": None, "comment": None, "renamed_from": None,
-        "backfill": None,
-    }
+    type: str
+    nullable = primary_key = autoincrement = unique = searchable = timezone = False
+    index = True
+    default = references = on_delete = on_update = length = precision = scale = values = comment = None
+    renamed_from = backfill = None
 
     @classmethod
     def shorthand(cls, written: str) -> "FieldDef":
         """`name: string` or `nickname: string?`."""
-        return cls({"type": written.rstrip("?"), "nullable": written.endswith("?")}, _TYPE_AND_NULLABLE)
+        return cls({"type": written.rstrip("?"), "nullable": written.endswith("?")})
 
 
 class IndexDef(Definition):
-    DEFAULTS = {"unique": False, "name": None, "where": None}
+    columns: list[str]
+    unique = False
+    name = where = None
 
 
 class CheckDef(Definition):
-    DEFAULTS = {}
+    name: str
+    expr: str
 
 
 class EntityDef(Definition):
-    DEFAULTS = {
-        "table": None, "description": None, "extends": (), "renamed_from": None, "primary_key": None,
-        "abstract": False, "external": False, "fields": {}, "indexes": (), "unique": (), "checks": (),
-    }
+    entity: str
+    table = description = renamed_from = primary_key = None
+    abstract = external = False
+    extends = indexes = unique = checks = ()
+    fields: dict = {}  # noqa: RUF012 - never changed
 
 
-_TYPE_AND_NULLABLE = frozenset({"type", "nullable"})
+def defaults(definition: type[Definition]) -> dict[str, Any]:
+    """The values a definition has for the keys not written."""
+    return {k: v for cls in reversed(definition.__mro__) for k, v in vars(cls).items()
+            if not k.startswith("_") and not callable(v) and not isinstance(v, (property, classmethod))}
 
 
 # -- the fast path: True only for values pydantic's strict models take as they are -----------------
@@ -142,14 +147,14 @@ def _field(data: Any) -> FieldDef | str | None:
             if type(value) is dict:  # {sql: ...}, and nothing else
                 if value.keys() != {"sql"} or type(value["sql"]) is not str:
                     return None
-                values = {**data, "default": SqlDefaultDef(value, frozenset(value))}
+                values = {**data, "default": SqlDefaultDef(value)}
             elif not _scalar(value):
                 return None
         else:
             check = _FIELD_CHECKS.get(key)
             if check is None or not check(value):
                 return None
-    return FieldDef(values, frozenset(data))
+    return FieldDef(values)
 
 
 def _fields(written: Any) -> dict[str, FieldDef | str] | None:
@@ -171,7 +176,7 @@ def _listed(items: Any, cls: type[Definition], checks: dict, required: tuple[str
     for item in items:
         if type(item) is not dict or not _checked(item, checks, required):
             return None
-        built.append(cls(item, frozenset(item)))
+        built.append(cls(item))
     return built
 
 
@@ -202,7 +207,7 @@ def entity(data: Any) -> EntityDef | None:
         values[key] = built
     if "entity" not in values:
         return None
-    return EntityDef(values, frozenset(data))
+    return EntityDef(values)
 
 
 # -- pydantic's result, in the same objects ----------------------------------------------------------
@@ -211,20 +216,21 @@ def from_model(model: Any) -> EntityDef:
     """An EntitySpec validated by pydantic (format.py), as the fast path would have built it."""
     from codegen.loader.format import SqlDefault
 
-    def plain(obj: Any, cls: type[Definition]) -> Definition:
-        return cls({name: getattr(obj, name) for name in type(obj).model_fields}, frozenset(obj.model_fields_set))
+    def written(obj: Any) -> dict[str, Any]:
+        return {name: getattr(obj, name) for name in type(obj).model_fields if name in obj.model_fields_set}
 
-    values = {name: getattr(model, name) for name in type(model).model_fields}
-    fields = {}
-    for name, written in model.fields.items():
-        if isinstance(written, str):
-            fields[name] = written
-            continue
-        field = plain(written, FieldDef)
-        if isinstance(field.default, SqlDefault):
-            field.default = plain(field.default, SqlDefaultDef)
-        fields[name] = field
-    values["fields"] = fields
-    values["indexes"] = [plain(ix, IndexDef) for ix in model.indexes]
-    values["checks"] = [plain(ck, CheckDef) for ck in model.checks]
-    return EntityDef(values, frozenset(model.model_fields_set))
+    values = written(model)
+    if "fields" in values:
+        fields = {}
+        for name, field in model.fields.items():
+            if not isinstance(field, str):
+                field = FieldDef(written(field))
+                if isinstance(field.default, SqlDefault):
+                    field.default = SqlDefaultDef(written(field.default))
+            fields[name] = field
+        values["fields"] = fields
+    if "indexes" in values:
+        values["indexes"] = [IndexDef(written(ix)) for ix in model.indexes]
+    if "checks" in values:
+        values["checks"] = [CheckDef(written(ck)) for ck in model.checks]
+    return EntityDef(values)
