@@ -79,9 +79,16 @@ def load_state(project: Project) -> State:
 
         def known() -> dict[str, Table]:
             # Written now rather than when the new snapshot is: compared with the old snapshot
-            # as text, the tables that did not change need not be parsed (issue 6).
-            texts.update(table_texts(schema))
-            return {texts[id(table)]: table for table in schema.tables if id(table) in texts}
+            # as text, the tables that did not change need not be parsed (issue 6). A forked
+            # child writes half of them in a large project.
+            tables = schema.tables
+            half = len(tables) // 2
+            first, second = _side_by_side(len(tables), lambda: table_texts(tables[:half]),
+                                          lambda: table_texts(tables[half:]))
+            if len(first) + len(second) != len(tables):  # a value only json.dumps writes: read it all
+                return {}
+            texts.update(zip(map(id, tables), first + second))
+            return {text: table for table, text in zip(tables, first + second)}
 
         found = read_snapshot(project.snapshot, project.shown(project.snapshot), known)
         if found.dialect is not None and found.dialect != project.dialect:
@@ -178,33 +185,37 @@ def prepare_migration(state: State, message: str | None) -> PlannedMigration:
     )
     up = list(state.up)
     snapshot = Snapshot(state.schema, migration_id, project.dialect)
+    # Shared only when the snapshot is still to be written: assembling it from the texts
+    # load_state wrote costs less than forking a large process and sending it back.
+    shared = 0 if state.table_texts else len(up)
     if project.format == "alembic":
         revision, snapshot_text = _side_by_side(
-            len(up), lambda: render_alembic(info, up, project.dialect, state.likely_renames,
+            shared, lambda: render_alembic(info, up, project.dialect, state.likely_renames,
                                             (state.snapshot.schema, state.schema)), lambda: snapshot.to_text(state.table_texts))
         files = {project.migrations / "versions" / f"{name}.py": revision}
     else:
         sql_environment(project.dialect)  # templates loaded once, before a child shares them
         up_sql, (down_sql, snapshot_text) = _side_by_side(
-            len(up), lambda: render_sql(info, up, project.dialect, "up", state.likely_renames),
+            shared, lambda: render_sql(info, up, project.dialect, "up", state.likely_renames),
             lambda: (render_sql(info, down_operations(up), project.dialect, "down"), snapshot.to_text(state.table_texts)))
         folder = project.migrations / name
         files = {folder / "up.sql": up_sql, folder / "down.sql": down_sql}
     return PlannedMigration(info, files, snapshot_text, state)
 
 
-# From this many operations on, a forked child renders the down migration and the snapshot
-# while this process renders the up migration (codegen/concurrency.py): at 10,000 new
-# tables each side is about 0.8 s of one processor.
-_SHARED_RENDERING_FROM = 200
+# From this many operations (or tables) on, work is shared with a forked child
+# (codegen/concurrency.py): it renders the down migration and the snapshot while this
+# process renders the up migration, about 0.8 s of one processor each at 10,000 new
+# tables, and writes half of the tables' snapshot texts.
+_SHARED_WORK_FROM = 200
 A = TypeVar("A")
 B = TypeVar("B")
 
 
-def _side_by_side(operations: int, here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
+def _side_by_side(size: int, here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     from codegen.concurrency import both
 
-    return both(here, there) if operations >= _SHARED_RENDERING_FROM else (here(), there())
+    return both(here, there) if size >= _SHARED_WORK_FROM else (here(), there())
 
 
 def write_migration(planned: PlannedMigration) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from codegen.errors import UserError
 from codegen.model import ColumnType, Schema, Table, stored_values, table_from_json
@@ -171,22 +171,23 @@ _TABLES_START = '\n    "tables": [' + _TABLE_INDENT + "{"
 _TABLES_END = _TABLE_INDENT + "}\n    ]"
 
 
-def table_texts(schema: Schema) -> dict[int, str]:
-    """Each table of `schema` as Snapshot.to_text writes it, by id of the table.
+def table_texts(tables: Sequence[Table]) -> list[str]:
+    """Each table as Snapshot.to_text writes it inside a snapshot (to_text takes them by id of the table).
 
     Comparing these with the tables of the old snapshot, as text, spares parsing the
-    tables that did not change: most of them, in a large project (issue 6).
+    tables that did not change: most of them, in a large project (issue 6). Empty when
+    a value needs json.dumps (to_text then writes everything itself).
     """
     shared: dict[tuple[int, str], str] = {}
-    texts = {}
-    for table in schema.tables:
+    texts = []
+    for table in tables:
         out = _Parts()
         out.shared = shared
         try:
             _write_items(stored_values(table), _TABLE_INDENT, out)
         except _Unusual:
-            return {}
-        texts[id(table)] = out.text()
+            return []
+        texts.append(out.text())
     return texts
 
 
