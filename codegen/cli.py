@@ -105,7 +105,7 @@ def generate(ctx: click.Context, message: str | None) -> None:
     """Write the migration from the snapshot to the current entities, and the new snapshot."""
     from codegen.pipeline import load_state, prepare_migration, write_migration
 
-    state = load_state(_project(ctx))
+    state = load_state(_project(ctx), rendering=True)
     if not state.up:
         _say(ctx, "No changes: the entities match the snapshot.", "ok")
         return
@@ -289,7 +289,7 @@ def diff_command(ctx: click.Context, message: str | None, format_: str) -> None:
     """Print what `generate` would write; write nothing."""
     from codegen.pipeline import load_state, prepare_migration
 
-    state = load_state(_project(ctx))
+    state = load_state(_project(ctx), rendering=True)
     up = None
     if state.up:
         planned = prepare_migration(state, message)

@@ -71,7 +71,9 @@ class PlannedMigration:
     state: State
 
 
-def load_state(project: Project) -> State:
+def load_state(project: Project, rendering: bool = False) -> State:
+    """The project's entities against its snapshot; `rendering`: a migration will be rendered
+    from the result, so the renderer is made ready while the entity files are read."""
     texts: dict[int, str] = {}
 
     def snapshot(schema: Schema) -> Snapshot:
@@ -98,10 +100,10 @@ def load_state(project: Project) -> State:
                 f"set `dialect: {found.dialect}` again; a project's migrations are written for one dialect")
         return found
 
-    return replace(state_against(project, snapshot), table_texts=texts)
+    return replace(state_against(project, snapshot, rendering), table_texts=texts)
 
 
-def state_against(project: Project, snapshot: Snapshot | Callable[[Schema], Snapshot]) -> State:
+def state_against(project: Project, snapshot: Snapshot | Callable[[Schema], Snapshot], rendering: bool = False) -> State:
     """The entity files against `snapshot`: loaded, compared, and planned for the project's output format.
 
     A callable `snapshot` gets the loaded schema, once the loader's intermediate objects are
@@ -112,7 +114,7 @@ def state_against(project: Project, snapshot: Snapshot | Callable[[Schema], Snap
 
     dialect = get_dialect(project.dialect)
     schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root,
-                         meanwhile=_import_later_stages)
+                         meanwhile=lambda: _import_later_stages(project if rendering else None))
     from codegen.dialects.alembic import PortableAlembic
     from codegen.differ import compare, likely_renames
     from codegen.planner import plan
@@ -125,10 +127,19 @@ def state_against(project: Project, snapshot: Snapshot | Callable[[Schema], Snap
     return State(project, snapshot, schema, tuple(up), tuple(likely_renames(comparison.ops)))
 
 
-def _import_later_stages() -> None:
-    """Imported while a forked child reads entity files (loader.load_schema), not after."""
+def _import_later_stages(rendering: Project | None) -> None:
+    """Imported while a forked child reads entity files (loader.load_schema), not after;
+    with the templates of the project's migrations when one is to be rendered."""
     from codegen import differ, integrity, model, operations, planner, snapshot, writer  # noqa: F401
     from codegen.dialects import alembic  # noqa: F401
+
+    if rendering is not None:
+        from codegen.render import alembic_environment, sql_environment
+
+        if rendering.format == "alembic":
+            alembic_environment()
+        else:
+            sql_environment(rendering.dialect)
 
 
 def check_state(project: Project) -> State:
