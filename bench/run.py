@@ -6,10 +6,15 @@
 Every tool gets the same logical schema: N tables of 10 columns (an integer
 key, seven strings, a unique code, a nullable foreign key to the previous
 table), one index and one unique constraint each. Whole processes are timed
-(median and spread of --runs), with each process's peak memory:
+(median and spread of --runs), with peak memory: the largest resident set of
+the process and its children (wait4's ru_maxrss; codegen's forked child shares
+the parent's pages, copy on write):
 
 - codegen generate, initial (empty migrations folder);
 - codegen generate, incremental (10% of the tables gain a column);
+- both again with CODEGEN_JOBS=1: from 200 entity files on, codegen shares
+  reading and rendering with one forked child process (codegen/concurrency.py);
+  these rows show it in one process;
 - codegen check with nothing changed, in a fresh copy (nothing cached) and
   after a first check (answered from .codegen_cache, see codegen/cache.py);
 - codegen --help;
@@ -313,6 +318,11 @@ def main() -> None:
             rows.append(("codegen generate, initial", n, measure(generate, args.runs, lambda: ws.fresh(base)), peers_initial))
             rows.append(("codegen generate, incremental (10% gain a column)", n,
                          measure(generate, args.runs, lambda: ws.fresh(generated, ws.add_columns)), peers_incremental))
+            one = {"CODEGEN_JOBS": "1"}
+            rows.append(("codegen generate, initial, one process (CODEGEN_JOBS=1)", n,
+                         measure(generate, args.runs, lambda: ws.fresh(base), one), peers_initial))
+            rows.append(("codegen generate, incremental, one process (CODEGEN_JOBS=1)", n,
+                         measure(generate, args.runs, lambda: ws.fresh(generated, ws.add_columns), one), peers_incremental))
             check = CODEGEN + ["-q", "check"]
 
             def checked_once() -> Path:
