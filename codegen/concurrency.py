@@ -47,25 +47,14 @@ def both(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     """`(here(), there())`, with `there` run in a forked child while this process runs `here`."""
     if not can_fork():
         return here(), there()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        _child(there, read_end, write_end)
-    os.close(write_end)
+    child = _Child(there)
     try:
         mine = here()
     except BaseException:
-        _stop(pid, read_end)
+        child.stop()
         raise
-    with os.fdopen(read_end, "rb") as pipe:
-        sent = pipe.read()
-    os.waitpid(pid, 0)
-    if sent[:1] == _DONE:
-        try:
-            return mine, pickle.loads(memoryview(sent)[1:])
-        except Exception:  # noqa: BLE001 - anything unexpected: do it here instead
-            pass
-    return mine, there()
+    done, theirs = child.result()
+    return mine, theirs if done else there()
 
 
 def shared_map(items: Sequence[T], here: Callable[[T], A], there: Callable[[T], B],
@@ -92,50 +81,68 @@ def shared_map(items: Sequence[T], here: Callable[[T], A], there: Callable[[T], 
         return chunks[_TOKEN.unpack(token)[0]] if token else None
 
     def child_work() -> dict[int, B]:
-        done = {}
-        while (taken := take()) is not None:
-            for i in taken:
-                done[i] = there(items[i])
-        return done
+        return {i: there(items[i]) for taken in iter(take, None) for i in taken}
 
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        _child(child_work, read_end, write_end)
-    os.close(write_end)
+    child = _Child(child_work)
     mine: dict[int, A] = {}
     try:
         first()
-        while (taken := take()) is not None:
+        for taken in iter(take, None):
             for i in taken:
                 mine[i] = here(items[i])
     except BaseException:
-        _stop(pid, read_end)
+        child.stop()
         raise
     finally:
         os.close(tokens)
-    with os.fdopen(read_end, "rb") as pipe:
-        sent = pipe.read()
-    os.waitpid(pid, 0)
-    if sent[:1] == _DONE:
-        try:
-            return mine, pickle.loads(memoryview(sent)[1:])
-        except Exception:  # noqa: BLE001 - do its items here instead
-            pass
+    done, theirs = child.result()
+    if done:
+        return mine, theirs
     return mine | {i: here(item) for i, item in enumerate(items) if i not in mine}, {}
+
+
+class _Child:
+    """A forked process doing `job`; `result()` waits for what it sends back."""
+
+    def __init__(self, job: Callable[[], object]) -> None:
+        self.read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns
+            _run_child(job, self.read_end, write_end)
+        os.close(write_end)
+
+    def result(self) -> tuple[bool, object]:
+        """(True, the job's result), or (False, None) when the child failed in any way."""
+        with os.fdopen(self.read_end, "rb") as pipe:
+            sent = pipe.read()
+        os.waitpid(self.pid, 0)
+        if sent[:1] == _DONE:
+            try:
+                return True, pickle.loads(memoryview(sent)[1:])
+            except Exception:  # noqa: BLE001 - anything unexpected: the caller does the job itself
+                pass
+        return False, None
+
+    def stop(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+        os.close(self.read_end)
 
 
 _TOKEN = struct.Struct("<I")
 _PIPE_CAPACITY = 16384  # bytes a pipe takes without a reader: 64 KiB on Linux, 16 KiB on macOS
 
 
-def _child(there: Callable[[], object], read_end: int, write_end: int) -> None:
+def _run_child(job: Callable[[], object], read_end: int, write_end: int) -> None:
     status = 1
     try:
         os.close(read_end)
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops the child quietly; the parent reports
         try:
-            payload = _DONE + pickle.dumps(there(), protocol=pickle.HIGHEST_PROTOCOL)
+            payload = _DONE + pickle.dumps(job(), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:  # noqa: BLE001 - the parent does it again and reports what it finds
             payload = _FAILED
         with os.fdopen(write_end, "wb") as pipe:
@@ -143,12 +150,3 @@ def _child(there: Callable[[], object], read_end: int, write_end: int) -> None:
         status = 0
     finally:
         os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
-
-
-def _stop(pid: int, read_end: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    os.waitpid(pid, 0)
-    os.close(read_end)
