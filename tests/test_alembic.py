@@ -209,15 +209,34 @@ def test_rendered_revision_files(dialect, tmp_path, py_snapshot):
     assert text == py_snapshot
 
 
+def _commit(project, message: str, epoch: int | None = None) -> None:
+    """Generate the migration (given its time) and commit everything, as a developer does."""
+    from test_workflow import git
+
+    if epoch is not None:
+        generate(project, message, epoch)
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", message)
+
+
+def _merge_keeping_ours(project, branch: str, entities: str) -> None:
+    """Merge `branch`; keep this side's snapshot and codegen.sum, write both sides' entities, commit."""
+    from test_workflow import git
+
+    git(project.root, "merge", "-q", branch, "-m", "merge")
+    git(project.root, "checkout", "--ours", "migrations/schema.snapshot.json", "migrations/codegen.sum",
+        "entities/customer.yaml")
+    project.write("entities/customer.yaml", entities)
+    _commit(project, "merged")
+
+
 def test_lint_and_rebase_work_for_revisions(tmp_path):
     from test_workflow import CUSTOMER, git
 
     project = alembic_project(tmp_path / "p", "postgresql")
     project.write("entities/customer.yaml", CUSTOMER + "  nickname: string?\n")
     git(project.root, "init", "-q", "-b", "main")
-    generate(project, "first", 1767225600)
-    git(project.root, "add", "-A")
-    git(project.root, "commit", "-qm", "first")
+    _commit(project, "first", 1767225600)
 
     # a hazard in a revision is acknowledged with a `# ACK` line, then rehashed
     project.write("entities/customer.yaml", CUSTOMER)
@@ -230,22 +249,14 @@ def test_lint_and_rebase_work_for_revisions(tmp_path):
     assert project.run("lint").exit_code == 0
     assert project.run("check").exit_code == 1 and project.run("rehash").exit_code == 0
     assert project.run("check").exit_code == 0
-    git(project.root, "add", "-A")
-    git(project.root, "commit", "-qm", "drop")
+    _commit(project, "drop")
 
     # two branches, each with a revision on the same parent, merged; rebase the later one
     git(project.root, "checkout", "-q", "-b", "feature", "HEAD~1")
     project.write("entities/customer.yaml", CUSTOMER + "  nickname: string?\n  email: string?\n")
-    generate(project, "add email", 1767225800)
-    git(project.root, "add", "-A")
-    git(project.root, "commit", "-qm", "email")
+    _commit(project, "add email", 1767225800)
     git(project.root, "checkout", "-q", "main")
-    git(project.root, "merge", "-q", "feature", "-m", "merge")
-    git(project.root, "checkout", "--ours", "migrations/schema.snapshot.json", "migrations/codegen.sum",
-        "entities/customer.yaml")
-    project.write("entities/customer.yaml", CUSTOMER + "  email: string?\n")
-    git(project.root, "add", "-A")
-    git(project.root, "commit", "-qm", "merged")
+    _merge_keeping_ours(project, "feature", CUSTOMER + "  email: string?\n")
     result = project.run("check")
     assert result.exit_code == 1 and "both have parent 20260101000000" in result.output
     result = project.run("rebase", env={"SOURCE_DATE_EPOCH": "1767225900"})
@@ -264,25 +275,14 @@ def test_rebase_plans_for_alembic_not_for_the_sql_dialect(tmp_path):
     project = alembic_project(tmp_path / "p", "sqlite")
     project.write("entities/customer.yaml", CUSTOMER)
     git(project.root, "init", "-q", "-b", "main")
-    generate(project, "first", 1767225600)
-    git(project.root, "add", "-A")
-    git(project.root, "commit", "-qm", "first")
+    _commit(project, "first", 1767225600)
     git(project.root, "checkout", "-q", "-b", "feature")
     project.write("entities/customer.yaml", CUSTOMER + "  email: {type: string, backfill: x}\n")
-    generate(project, "add email", 1767225700)
-    git(project.root, "add", "-A")
-    git(project.root, "commit", "-qm", "email")
+    _commit(project, "add email", 1767225700)
     git(project.root, "checkout", "-q", "main")
     project.write("entities/customer.yaml", CUSTOMER + "  phone: string?\n")
-    generate(project, "add phone", 1767225650)
-    git(project.root, "add", "-A")
-    git(project.root, "commit", "-qm", "phone")
-    git(project.root, "merge", "-q", "feature", "-m", "merge")
-    git(project.root, "checkout", "--ours", "migrations/schema.snapshot.json", "migrations/codegen.sum",
-        "entities/customer.yaml")
-    project.write("entities/customer.yaml", CUSTOMER + "  phone: string?\n  email: {type: string, backfill: x}\n")
-    git(project.root, "add", "-A")
-    git(project.root, "commit", "-qm", "merged")
+    _commit(project, "add phone", 1767225650)
+    _merge_keeping_ours(project, "feature", CUSTOMER + "  phone: string?\n  email: {type: string, backfill: x}\n")
     result = project.run("rebase", env={"SOURCE_DATE_EPOCH": "1767225900"})
     assert result.exception is None and result.exit_code == 0, result.output
     assert "with migrations/versions/20260101000500_add_email.py on top of 20260101000050_add_phone" in result.output
