@@ -13,7 +13,9 @@ from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictFloat, StrictInt, StrictStr, Tag
 
-FkAction = Literal["cascade", "restrict", "set_null", "set_default", "no_action"]
+from codegen.loader.specs import FK_ACTIONS
+
+FkAction = Literal[FK_ACTIONS]
 Scalar = Union[StrictBool, StrictInt, StrictFloat, StrictStr, None]
 
 

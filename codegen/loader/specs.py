@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-FK_ACTIONS = frozenset({"cascade", "restrict", "set_null", "set_default", "no_action"})
+# The values of on_delete / on_update, for both validators: format.py's FkAction is made from it.
+FK_ACTIONS = ("cascade", "restrict", "set_null", "set_default", "no_action")
 _SHORTHAND = re.compile(r"[a-z]+\??")
 _SCALARS = (bool, int, float, str, type(None))
 
