@@ -87,16 +87,21 @@ def _compiled_templates() -> BytecodeCache | None:
         return None
 
 
-@functools.cache
-def sql_environment(dialect_name: str) -> Environment:
-    dialect: Dialect = get_dialect(dialect_name)
-    root = template_root() / "sql"
-    env = Environment(
-        loader=FileSystemLoader([str(root / dialect_name), str(root / "base")]),
+def _environment(folders: list) -> Environment:
+    """The settings every template is written for, over templates looked up in `folders`, in order."""
+    return Environment(
+        loader=FileSystemLoader([str(folder) for folder in folders]),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         autoescape=False, extensions=["jinja2.ext.do"], bytecode_cache=_compiled_templates(),
         auto_reload=False,  # package data does not change during a run: no stat per template use
     )
+
+
+@functools.cache
+def sql_environment(dialect_name: str) -> Environment:
+    dialect: Dialect = get_dialect(dialect_name)
+    root = template_root() / "sql"
+    env = _environment([root / dialect_name, root / "base"])
     env.filters.update(
         q=dialect.quote, names=lambda names: ", ".join(map(dialect.quote, names)), lit=dialect.literal, sqltype=dialect.type_sql, default_sql=dialect.default_sql,
         fk_action=dialect.fk_action, comment=_one_line, fill_sql=dialect.fill_sql,
@@ -168,12 +173,7 @@ def alembic_environment() -> Environment:
     def fill_bind(column) -> str:
         return f".bindparams(fill={_py(fill_value_of(column))})" if fill_text(column) == ":fill" else ""
 
-    env = Environment(
-        loader=FileSystemLoader(str(template_root() / "alembic")),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        autoescape=False, extensions=["jinja2.ext.do"], bytecode_cache=_compiled_templates(),
-        auto_reload=False,  # package data does not change during a run: no stat per template use
-    )
+    env = _environment([template_root() / "alembic"])
     env.filters.update(
         py=_py, q=postgresql.quote, sqllit=postgresql.literal, fk_action=postgresql.fk_action, docline=_docline,
         as_nullable=lambda column: replace(column, nullable=True), pg_sql=pg_sql, pg_identity_sql=pg_identity_sql,

@@ -9,9 +9,7 @@ templates ask (how to quote a name, spell a type, write a literal).
 from __future__ import annotations
 
 import re
-from typing import Callable, ClassVar
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, ClassVar
 
 if TYPE_CHECKING:  # a dialect is looked up before the model is needed: the loader forks first (issue 6)
     from codegen.model import Column, ColumnType, Default
