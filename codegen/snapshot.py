@@ -168,7 +168,8 @@ EMPTY = Snapshot(Schema(), None, None)
 # line starting at it is always the start or the end of a table (strings hold no newlines).
 _TABLE_INDENT = "\n      "
 _TABLES_START = '\n    "tables": [' + _TABLE_INDENT + "{"
-_TABLES_END = _TABLE_INDENT + "}\n    ]"
+_LIST_END = "\n    ]"
+_TABLES_END = _TABLE_INDENT + "}" + _LIST_END
 
 
 def table_texts(tables: Sequence[Table]) -> list[str]:
@@ -199,9 +200,9 @@ def _read_reusing(text: str, known: dict[str, Table]) -> Snapshot | None:
     if start < 0 or end < 0:
         return None
     first = start + len(_TABLES_START) - 1  # the first table's "{"
-    end += len(_TABLES_END) - len("\n    ]")  # just after the last table's "}"
+    end += len(_TABLES_END) - len(_LIST_END)  # just after the last table's "}"
     try:
-        header = json.loads(text[:start] + '\n    "tables": []' + text[end + len("\n    ]"):])
+        header = json.loads(text[:start] + '\n    "tables": []' + text[end + len(_LIST_END):])
         if not isinstance(header, dict) or header.get("format_version") != FORMAT_VERSION:
             return None
         tables = []
