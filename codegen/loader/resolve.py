@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from codegen import naming
@@ -25,6 +25,7 @@ from codegen.model import (
 )
 
 _TIME_KINDS = ("timestamp", "date", "time")
+_KNOWN_TYPES = frozenset(LOGICAL_TYPES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,8 @@ class _Field:
 @dataclass
 class _Report:
     problems: list[Problem] = field(default_factory=list)
+    # Names already matched against naming.IDENTIFIER: most column names recur across tables.
+    identifiers: set[str] = field(default_factory=set)
 
     def error(self, where: Location, message: str, fix: str | None = None,
               entity: str | None = None, field: str | None = None) -> None:
@@ -96,9 +99,9 @@ def resolve(entities: list[SourceEntity], max_identifier_length: int | None) -> 
     table_of_entity = {ent.spec.entity: table for ent, table in tables.values()}
     resolved = []
     for ent, table in tables.values():
-        table = _resolve_references(report, ent, merged[ent.spec.entity], table, table_of_entity, by_name,
-                                    max_identifier_length)
-        resolved.append(_add_automatic_indexes(table, merged[ent.spec.entity], max_identifier_length))
+        fields_ = merged[ent.spec.entity]
+        fks = _resolve_references(report, ent, fields_, table, table_of_entity, by_name, max_identifier_length)
+        resolved.append(_completed(table, fks, _automatic_indexes(table, fks, fields_, max_identifier_length)))
 
     _check_unique_names(report, [(tables[t.name][0], t) for t in resolved])
     if report.problems:
@@ -150,10 +153,12 @@ def _expand(spec: FieldDef | str) -> FieldDef:
 
 def _check_identifier(report: _Report, where: Location, name: str, what: str, max_len: int | None,
                       entity: str | None, fieldname: str | None) -> bool:
-    if not naming.IDENTIFIER.match(name):
-        report.error(where, f"{what} `{name}` is not a valid identifier",
-                     "use letters, digits and underscores, not starting with a digit", entity, fieldname)
-        return False
+    if name not in report.identifiers:
+        if not naming.IDENTIFIER.match(name):
+            report.error(where, f"{what} `{name}` is not a valid identifier",
+                         "use letters, digits and underscores, not starting with a digit", entity, fieldname)
+            return False
+        report.identifiers.add(name)
     if max_len is not None and len(name) > max_len:
         report.error(where, f"{what} `{name}` is {len(name)} characters; the dialect allows {max_len}",
                      "choose a shorter name", entity, fieldname)
@@ -173,11 +178,21 @@ def _build_table(report: _Report, ent: SourceEntity, fields_: list[_Field], max_
         report.error(ent.at("entity"), "entity has no fields", "add a `fields:` mapping", spec.entity)
         return None
 
-    columns = []
+    # One pass over the fields for the columns and the keys that flag a field; the checks of
+    # those flags below report in the order they always have (issue 6: a pass each was a
+    # tenth of resolution).
+    columns, pk_names, autoincrements, flagged = [], [], [], []
     for f in fields_:
         col = _build_column(report, f, name, max_len)
         if col is not None:
             columns.append(col)
+        field_spec = f.spec
+        if field_spec.primary_key:
+            pk_names.append(f.name)
+        if field_spec.autoincrement:
+            autoincrements.append(f)
+        if field_spec.unique or field_spec.searchable:
+            flagged.append(f)
     column_names = {f.name for f in fields_}
 
     def check_columns(cols: list[str], path: tuple[Any, ...]) -> bool:
@@ -192,7 +207,7 @@ def _build_table(report: _Report, ent: SourceEntity, fields_: list[_Field], max_
             ok = False
         return ok
 
-    pk_fields = tuple(f.name for f in fields_ if f.spec.primary_key)
+    pk_fields = tuple(pk_names)
     primary_key = None
     if spec.primary_key is not None:
         if pk_fields and tuple(spec.primary_key) != pk_fields:
@@ -207,34 +222,34 @@ def _build_table(report: _Report, ent: SourceEntity, fields_: list[_Field], max_
             if f.name in primary_key.columns and f.spec.nullable:
                 report.error(_field_at(f, "nullable"), "a primary key column cannot be nullable",
                              "remove `nullable: true` (or `?`)", spec.entity, f.name)
-    for f in fields_:
-        if f.spec.autoincrement:
-            if f.spec.type not in INTEGER_KINDS or not primary_key or primary_key.columns != (f.name,):
-                report.error(_field_at(f, "autoincrement"),
-                             "`autoincrement` needs a single-column integer/bigint primary key",
-                             "make this field the only primary key column, or drop `autoincrement`", spec.entity, f.name)
-            if "default" in f.spec.given:
-                report.error(_field_at(f, "default"), "an `autoincrement` column cannot also have a `default`",
-                             "remove the `default`: the database generates the value", spec.entity, f.name)
+    for f in autoincrements:
+        if f.spec.type not in INTEGER_KINDS or not primary_key or primary_key.columns != (f.name,):
+            report.error(_field_at(f, "autoincrement"),
+                         "`autoincrement` needs a single-column integer/bigint primary key",
+                         "make this field the only primary key column, or drop `autoincrement`", spec.entity, f.name)
+        if "default" in f.spec.given:
+            report.error(_field_at(f, "default"), "an `autoincrement` column cannot also have a `default`",
+                         "remove the `default`: the database generates the value", spec.entity, f.name)
 
     uniques: list[UniqueConstraint] = []
     indexes: list[Index] = []
-    for f in fields_:
+    for f in flagged:
         if f.spec.unique:
             uniques.append(UniqueConstraint(naming.unique(name, (f.name,), max_len), (f.name,)))
         if f.spec.searchable:
             indexes.append(Index(naming.index(name, (f.name,), max_len), (f.name,)))
-    for owner, i, cols in _inherited(ent, fields_, "unique"):
+    owners = _owners(ent, fields_)
+    for owner, i, cols in _inherited(owners, "unique"):
         if check_columns(cols, ("unique", i)) if owner is ent else True:
             uniques.append(UniqueConstraint(naming.unique(name, tuple(cols), max_len), tuple(cols)))
-    for owner, i, ix in _inherited(ent, fields_, "indexes"):
+    for owner, i, ix in _inherited(owners, "indexes"):
         if owner is not ent or check_columns(ix.columns, ("indexes", i, "columns")):
             ix_name = ix.name or naming.index(name, tuple(ix.columns), max_len)
             if ix.name:
                 _check_identifier(report, owner.at("indexes", i, "name"), ix.name, "index name", max_len, spec.entity, None)
             indexes.append(Index(ix_name, tuple(ix.columns), ix.unique, ix.where))
     checks = []
-    for owner, i, ck in _inherited(ent, fields_, "checks"):
+    for owner, i, ck in _inherited(owners, "checks"):
         if _check_identifier(report, owner.at("checks", i, "name"), ck.name, "check name", None, spec.entity, None):
             checks.append(Check(naming.check(name, ck.name, max_len), ck.expr))
 
@@ -255,38 +270,49 @@ def _dedupe(items: list) -> list:
     return out
 
 
-def _inherited(ent: SourceEntity, fields_: list[_Field], key: str) -> list[tuple[SourceEntity, int, Any]]:
-    """`indexes`, `unique` and `checks` of the entity, then of the abstract parents it extends."""
+def _owners(ent: SourceEntity, fields_: list[_Field]) -> list[SourceEntity]:
+    """The entity, then the abstract parents it has fields from."""
     owners: list[SourceEntity] = [ent]
     for f in fields_:
-        if f.owner not in owners:
+        if f.owner is not ent and f.owner not in owners:
             owners.append(f.owner)
+    return owners
+
+
+def _inherited(owners: list[SourceEntity], key: str) -> list[tuple[SourceEntity, int, Any]]:
+    """`indexes`, `unique` or `checks` of each owner, in order."""
     return [(owner, i, item) for owner in owners for i, item in enumerate(getattr(owner.spec, key))]
 
 
 def _field_at(f: _Field, *key: str) -> Location:
     """The field's `key:` when written out, else the field (`name: string?` has no `nullable:`)."""
-    return Location(f.owner.doc.file, find=_FieldPlace(f.owner.doc, f.owner.path, f.name, key))
+    return _FieldLocation(f.owner.doc, f.owner.path, f.name, key)
 
 
-class _FieldPlace:
-    """Finds a field's position when asked. Every column keeps one as its origin, so it is
-    small (a closure with its cells took 300 bytes more, 30 MB at 10,000 tables) and holds
-    the document, not the entity, whose pydantic models are freed after resolution."""
+class _FieldLocation(Location):
+    """A field's place, found when first asked for. Every column keeps one as its origin, so
+    it is one small object (a Location with a closure took 300 bytes more, 30 MB at 10,000
+    tables; a Location with a separate finder object, a tenth of resolution) and holds the
+    document, not the entity, whose pydantic models are freed after resolution."""
 
-    __slots__ = ("doc", "entity_path", "name", "key")
+    __slots__ = ("_doc", "_entity_path", "_name", "_key")
 
     def __init__(self, doc: Document, entity_path: tuple[Any, ...], name: str, key: tuple[str, ...]):
-        self.doc, self.entity_path, self.name, self.key = doc, entity_path, name, key
+        self.file, self._line, self._column, self._find = doc.file, None, None, None
+        self._doc, self._entity_path, self._name, self._key = doc, entity_path, name, key
 
-    def __call__(self) -> tuple[int | None, int | None]:
-        path = self.entity_path + ("fields", self.name)
-        raw_field = self.doc.marked()
+    def _found(self) -> None:
+        doc = self._doc
+        if doc is None:
+            return
+        path = self._entity_path + ("fields", self._name)
+        raw_field = doc.marked()
         for part in path:
             raw_field = raw_field.get(part) if isinstance(raw_field, dict) else (
                 raw_field[part] if isinstance(raw_field, list) else None)
-        written = bool(self.key) and isinstance(raw_field, dict) and self.key[0] in raw_field
-        return self.doc.position(path + self.key if written else path)
+        written = bool(self._key) and isinstance(raw_field, dict) and self._key[0] in raw_field
+        self._line, self._column = doc.position(path + self._key if written else path)
+        self._doc = None
 
 
 def _build_column(report: _Report, f: _Field, table: str, max_len: int | None) -> Column | None:
@@ -295,7 +321,7 @@ def _build_column(report: _Report, f: _Field, table: str, max_len: int | None) -
     if not _check_identifier(report, here, f.name, "column name", max_len, f.owner.spec.entity, f.name):
         return None
     kind = spec.type
-    if kind not in LOGICAL_TYPES:
+    if kind not in _KNOWN_TYPES:
         _column_error(report, f, "type", f"unknown type `{kind}`",
                       did_you_mean(kind, LOGICAL_TYPES) or f"use one of: {', '.join(LOGICAL_TYPES)}")
         return None
@@ -328,11 +354,8 @@ def _build_column(report: _Report, f: _Field, table: str, max_len: int | None) -
         else:
             backfill = spec.backfill
 
-    return Column(
-        name=f.name, type=ctype, nullable=spec.nullable, default=default,
-        autoincrement=spec.autoincrement, comment=spec.comment, renamed_from=spec.renamed_from,
-        backfill=backfill, origin=_field_at(f, "renamed_from") if spec.renamed_from else here,
-    )
+    return Column(f.name, ctype, spec.nullable, default, spec.autoincrement, spec.comment, spec.renamed_from,
+                  backfill, _field_at(f, "renamed_from") if spec.renamed_from else here)
 
 
 def _check_column_keys(report: _Report, f: _Field, kind: str, given: set[str], max_len: int | None) -> None:
@@ -341,10 +364,11 @@ def _check_column_keys(report: _Report, f: _Field, kind: str, given: set[str], m
     if "renamed_from" in given and spec.renamed_from is not None:
         _check_identifier(report, _field_at(f, "renamed_from"), spec.renamed_from, "renamed_from", max_len,
                           f.owner.spec.entity, f.name)
-    for key, kinds in _ONLY_FOR.items():
-        if key in given and kind not in kinds:
-            _column_error(report, f, key, f"`{key}` does not apply to type `{kind}`",
-                          f"remove `{key}` (it is for {', '.join(kinds)})")
+    if not given.isdisjoint(_NOT_FOR[kind]):  # nearly always disjoint: `length` on a string
+        for key, kinds in _ONLY_FOR.items():
+            if key in given and kind not in kinds:
+                _column_error(report, f, key, f"`{key}` does not apply to type `{kind}`",
+                              f"remove `{key}` (it is for {', '.join(kinds)})")
     if kind == "decimal":
         if spec.scale is not None and spec.precision is None:
             _column_error(report, f, "scale", "`scale` without `precision`", "add `precision:` (total digits)")
@@ -364,6 +388,7 @@ _ONLY_FOR = {  # keys that apply to some logical types only
     "length": ("string", "binary"), "precision": ("decimal",), "scale": ("decimal",),
     "timezone": ("timestamp", "time"), "values": ("enum",),
 }
+_NOT_FOR = {kind: frozenset(key for key, kinds in _ONLY_FOR.items() if kind not in kinds) for kind in LOGICAL_TYPES}
 _CHECKED_KEYS = frozenset({*_ONLY_FOR, "renamed_from", "on_delete", "on_update", "default", "backfill"})
 
 
@@ -429,7 +454,8 @@ def _literal_problem(value: Any, ctype: ColumnType) -> str | None:
 # -- references --------------------------------------------------------------------------
 
 def _resolve_references(report: _Report, ent: SourceEntity, fields_: list[_Field], table: Table,
-                        tables: dict[str, Table], by_name: dict[str, SourceEntity], max_len: int | None) -> Table:
+                        tables: dict[str, Table], by_name: dict[str, SourceEntity],
+                        max_len: int | None) -> tuple[ForeignKey, ...]:
     fks = []
     for f in fields_:
         ref = f.spec.references
@@ -486,30 +512,40 @@ def _resolve_references(report: _Report, ent: SourceEntity, fields_: list[_Field
             naming.foreign_key(table.name, (f.name,), target.name, max_len), (f.name,), target.name, (ref_col.name,),
             f.spec.on_delete, f.spec.on_update,
         ))
-    return replace(table, foreign_keys=tuple(fks))
+    return tuple(fks)
 
 
 def _comparable(ctype: ColumnType) -> tuple:
     return (ctype.kind, ctype.length, ctype.precision, ctype.scale, ctype.timezone, ctype.values)
 
 
-def _add_automatic_indexes(table: Table, fields_: list[_Field], max_len: int | None) -> Table:
+def _automatic_indexes(table: Table, fks: tuple[ForeignKey, ...], fields_: list[_Field],
+                       max_len: int | None) -> tuple[Index, ...]:
     """A foreign key's columns get an index unless an existing key or index already leads with them."""
+    if not fks:
+        return ()
     opted_out = {f.name for f in fields_ if not f.spec.index}
     leading = [c.columns for c in table.uniques] + [i.columns for i in table.indexes]
     if table.primary_key:
         leading.append(table.primary_key.columns)
     added = []
-    for fk in table.foreign_keys:
+    for fk in fks:
         if set(fk.columns) & opted_out:
             continue
         if any(cols[: len(fk.columns)] == fk.columns for cols in leading):
             continue
         added.append(Index(naming.index(table.name, fk.columns, max_len), fk.columns))
         leading.append(fk.columns)
-    if not added:
+    return tuple(added)
+
+
+def _completed(table: Table, fks: tuple[ForeignKey, ...], indexes: tuple[Index, ...]) -> Table:
+    """`table` with its foreign keys and automatic indexes: built once, by position
+    (`dataclasses.replace` twice per table was a tenth of resolution, issue 6)."""
+    if not fks and not indexes:
         return table
-    return replace(table, indexes=table.indexes + tuple(added))
+    return Table(table.name, table.columns, table.primary_key, table.uniques, table.indexes + indexes, fks,
+                 table.checks, table.comment, table.external, table.entity, table.renamed_from, table.origin)
 
 
 def _check_unique_names(report: _Report, tables: list[tuple[SourceEntity, Table]]) -> None:
