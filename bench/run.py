@@ -27,7 +27,10 @@ Jinja's compiled templates are kept per user between runs (codegen/render.py),
 so the first codegen process of a benchmark compiles them, as a developer's
 first run does, and the others do not.
 
-Then, for the largest N, where codegen's time goes, stage by stage. Timings
+The report opens with how fast the machine was (a fixed pure-Python loop:
+the same code runs twice as long on some days' machines as on others', peers
+included) and ends with each of issue 6's goals that the run measured, met or
+not. Then, for the largest N, where codegen's time goes, stage by stage. Timings
 stay out of the test suite; tests/test_bench.py runs this at N=10.
 """
 
@@ -334,6 +337,7 @@ def main() -> None:
                          measure(check, args.runs, lambda: ws.fresh(generated)), {}))
             rows.append(("codegen check, no change (checked before: cached)", n, measure(check, args.runs, checked_once), {}))
         print_report(rows, sizes, peers, drizzle_tools is not None)
+        print_goals(rows)
         if not args.no_profile:
             largest = Workspace(root / f"n{max(sizes)}", max(sizes))
             print(f"\nWhere codegen generate's time goes at N={max(sizes):,} (one in-process run):\n")
@@ -344,9 +348,64 @@ def main() -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def machine_seconds() -> float:
+    """Seconds this machine takes for a fixed pure-Python loop (best of 3).
+
+    The machines this benchmark runs on differ from day to day by a factor of two
+    (Alembic at N=1,000: 5.5 s on 2026-11-22, 10.8 s on 2026-12-02, same code), so
+    each report says how fast its machine was, and runs of different days can be compared.
+    """
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(5_000_000):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+# Issue 6's goals: (what, the row, N, the limit in seconds); checked in print_goals.
+TIME_GOALS = [
+    ("`codegen --help` under 0.1 s", "codegen --help", "-", 0.1),
+    ("`generate` initial at N=1,000 under 0.5 s", "codegen generate, initial", 1000, 0.5),
+    ("`generate` incremental at N=1,000 under 0.5 s", "codegen generate, incremental (10% gain a column)", 1000, 0.5),
+    ("`generate` initial at N=10,000 under 3 s", "codegen generate, initial", 10000, 3.0),
+    ("`generate` incremental at N=10,000 under 3 s", "codegen generate, incremental (10% gain a column)", 10000, 3.0),
+    ("`check` with nothing changed at N=1,000 under 0.3 s, first check",
+     "codegen check, no change (first check: nothing cached)", 1000, 0.3),
+    ("`check` with nothing changed at N=1,000 under 0.3 s, checked before",
+     "codegen check, no change (checked before: cached)", 1000, 0.3),
+]
+
+
+def print_goals(rows) -> None:
+    """Each goal of issue 6 that this run measured, with its verdict."""
+    found = {(what, n): m for what, n, m, _ in rows}
+    lines = []
+    for goal, what, n, limit in TIME_GOALS:
+        if (what, n) in found:
+            seconds = found[what, n].median
+            lines.append(f"| {goal} | {seconds:.2f} s | {'met' if seconds < limit else 'not met'} |")
+    for kind in ("codegen generate, initial", "codegen generate, incremental (10% gain a column)"):
+        which = kind.split(", ", 1)[1]
+        if (kind, 10000) in found:
+            peak = found[kind, 10000].peak_mb
+            lines.append(f"| peak memory at N=10,000 under 300 MB, {which} | {peak:.0f} MB | "
+                         f"{'met' if peak < 300 else 'not met'} |")
+        if (kind, 10000) in found and (kind, 1000) in found:
+            ratio = found[kind, 10000].median / found[kind, 1000].median
+            lines.append(f"| time(10,000) / time(1,000) at most 12, {which} | {ratio:.1f} | "
+                         f"{'met' if ratio <= 12 else 'not met'} |")
+    if lines:
+        print("\nIssue 6's goals, as measured in this run:\n\n| goal | measured | |\n| --- | ---: | --- |")
+        print("\n".join(lines))
+
+
 def print_report(rows, sizes, peers, drizzle_ran) -> None:
     cpu = platform.processor() or platform.machine()
     print(f"codegen benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}")
+    print(f"machine speed: a pure-Python loop of 5,000,000 additions takes {machine_seconds():.2f} s (bench/run.py machine_seconds)")
     if "drizzle" in peers and not drizzle_ran:
         print("drizzle-kit: not measured (npx missing or npm install failed)")
     print()

@@ -19,3 +19,28 @@ def test_benchmark_runs_at_n_10():
     assert "| codegen check, no change (checked before: cached) | 10 |" in out
     assert "codegen / alembic" in out
     assert "| rendering up.sql (Jinja) |" in out
+
+
+def test_benchmark_reports_machine_speed_and_goals():
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "run.py"), "--sizes", "10", "--runs", "1",
+                           "--peers", "none", "--no-profile"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "machine speed: a pure-Python loop of 5,000,000 additions takes" in done.stdout
+    assert "| `codegen --help` under 0.1 s |" in done.stdout  # the one goal an N=10 run measures
+
+
+def test_goal_verdicts(capsys):
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import run
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    fast, slow = run.Measure([0.4, 0.45, 0.5], 250), run.Measure([3.5, 3.6], 320)
+    rows = [("codegen generate, initial", 1000, fast, {}), ("codegen generate, initial", 10000, slow, {})]
+    run.print_goals(rows)
+    out = capsys.readouterr().out
+    assert "| `generate` initial at N=1,000 under 0.5 s | 0.45 s | met |" in out
+    assert "| `generate` initial at N=10,000 under 3 s | 3.55 s | not met |" in out
+    assert "| peak memory at N=10,000 under 300 MB, initial | 320 MB | not met |" in out
+    assert "| time(10,000) / time(1,000) at most 12, initial | 7.9 | met |" in out
+    assert "incremental" not in out  # goals this run did not measure are not reported
