@@ -129,16 +129,15 @@ def _text_of(path: str) -> str:
 
 
 def _display(path: str, root: Path | None) -> str:
-    text = path
     if root is None:
-        return text
+        return path
     prefix = str(root).rstrip(os.sep) + os.sep
-    if text.startswith(prefix):  # Path.relative_to, without its parsing (issue 6)
-        return text[len(prefix):]
+    if path.startswith(prefix):  # Path.relative_to, without its parsing (issue 6)
+        return path[len(prefix):]
     try:
         return str(Path(path).relative_to(root))
     except ValueError:
-        return text
+        return path
 
 
 def _entities_of(path: str, shown: str, read: tuple[str, Any] | None) -> list[SourceEntity]:
