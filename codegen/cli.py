@@ -103,14 +103,16 @@ def init(dialect: str, format_: str, folder: Path) -> None:
 @click.pass_context
 def generate(ctx: click.Context, message: str | None) -> None:
     """Write the migration from the snapshot to the current entities, and the new snapshot."""
-    from codegen.pipeline import load_state, prepare_migration, write_migration
+    from codegen.pipeline import keep_parsed, load_state, prepare_migration, write_migration
 
-    state = load_state(_project(ctx), rendering=True)
+    state = load_state(_project(ctx), rendering=True, remember=True)
     if not state.up:
+        keep_parsed(state)
         _say(ctx, "No changes: the entities match the snapshot.", "ok")
         return
     planned = prepare_migration(state, message)
     write_migration(planned)
+    keep_parsed(state)
     project = state.project
     files = " (up.sql, down.sql)" if project.format == "sql" else ""
     click.echo(f"Created {_written(planned)}{files} and updated {project.shown(project.snapshot)}")

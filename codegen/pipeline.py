@@ -42,6 +42,8 @@ class State:
     likely_renames: tuple[LikelyRename, ...] = ()
     # The snapshot text of each table of `schema` (snapshot.table_texts), when worked out while loading.
     table_texts: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
+    # The parsed entity files for the project's cache, when they changed (`keep_parsed`).
+    parsed_cache: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def hazards(self) -> list[Hazard]:
@@ -71,9 +73,11 @@ class PlannedMigration:
     state: State
 
 
-def load_state(project: Project, rendering: bool = False) -> State:
+def load_state(project: Project, rendering: bool = False, remember: bool = False) -> State:
     """The project's entities against its snapshot; `rendering`: a migration will be rendered
-    from the result, so the renderer is made ready while the entity files are read."""
+    from the result, so the renderer is made ready while the entity files are read;
+    `remember`: the parsed entity files are made ready for the project's cache (cache.py,
+    `keep_parsed`), for the next run (`generate` and `check` do; `diff` writes nothing)."""
     texts: dict[int, str] = {}
 
     def snapshot(schema: Schema) -> Snapshot:
@@ -100,21 +104,25 @@ def load_state(project: Project, rendering: bool = False) -> State:
                 f"set `dialect: {found.dialect}` again; a project's migrations are written for one dialect")
         return found
 
-    return replace(state_against(project, snapshot, rendering), table_texts=texts)
+    return replace(state_against(project, snapshot, rendering, remember), table_texts=texts)
 
 
-def state_against(project: Project, snapshot: Snapshot | Callable[[Schema], Snapshot], rendering: bool = False) -> State:
+def state_against(project: Project, snapshot: Snapshot | Callable[[Schema], Snapshot], rendering: bool = False,
+                  remember: bool = False) -> State:
     """The entity files against `snapshot`: loaded, compared, and planned for the project's output format.
 
     A callable `snapshot` gets the loaded schema, once the loader's intermediate objects are
     freed: both at once set the peak memory at 10,000 tables.
     """
     from codegen.dialects import get_dialect
-    from codegen.loader import load_schema
+    from codegen.loader import ParsedFiles, load_schema
 
     dialect = get_dialect(project.dialect)
+    parsed = ParsedFiles(cache.recall_parsed(project))
     schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root,
-                         meanwhile=lambda: _import_later_stages(project if rendering else None))
+                         meanwhile=lambda: _import_later_stages(project if rendering else None), parsed=parsed)
+    parsed_cache = cache.parsed_content(parsed.seen) if remember and parsed.changed() else None
+    del parsed
     from codegen.dialects.alembic import PortableAlembic
     from codegen.differ import compare, likely_renames
     from codegen.planner import plan
@@ -124,7 +132,14 @@ def state_against(project: Project, snapshot: Snapshot | Callable[[Schema], Snap
     comparison = compare(snapshot.schema, schema)
     target = PortableAlembic() if project.format == "alembic" else dialect
     up = plan(comparison.ops, target, comparison.renamed_old, schema)
-    return State(project, snapshot, schema, tuple(up), tuple(likely_renames(comparison.ops)))
+    return State(project, snapshot, schema, tuple(up), tuple(likely_renames(comparison.ops)), parsed_cache=parsed_cache)
+
+
+def keep_parsed(state: State) -> None:
+    """Write the parsed entity files to the project's cache, once the command has succeeded:
+    bad input leaves nothing behind."""
+    if state.parsed_cache is not None:
+        cache.remember_parsed(state.project, state.parsed_cache)
 
 
 def _import_later_stages(rendering: Project | None) -> None:
@@ -156,9 +171,11 @@ def check_state(project: Project) -> State:
     known = cache.recall(project, before)
     if known is not None:
         return State(project, Snapshot(Schema(), known.migration, known.dialect), Schema(), ())
-    state = load_state(project)
-    if not state.up and _fingerprint(project) == before:  # nothing changed while loading
-        cache.remember(project, before, state.snapshot.migration, state.snapshot.dialect)
+    state = load_state(project, remember=True)
+    if not state.up:  # a check that finds a difference writes nothing
+        keep_parsed(state)
+        if _fingerprint(project) == before:  # nothing changed while loading
+            cache.remember(project, before, state.snapshot.migration, state.snapshot.dialect)
     return state
 
 

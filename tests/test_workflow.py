@@ -22,6 +22,13 @@ fields:
   name: string
 """
 
+ORDER = """
+entity: Order
+fields:
+  id: {type: integer, primary_key: true}
+  customer_id: {type: integer, references: Customer}
+"""
+
 
 def git(root: Path, *args: str) -> str:
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
@@ -268,7 +275,7 @@ def test_check_remembers_agreement_and_forgets_it_on_any_change(repo, monkeypatc
     assert (cache / "in-sync").is_file() and (cache / ".gitignore").read_text().strip().endswith("*")
     assert git(repo.root, "status", "--porcelain") == ""  # the cache is never committed
 
-    def no_loading(project):
+    def no_loading(project, **options):
         raise AssertionError("entities were loaded")
 
     monkeypatch.setattr(codegen.pipeline, "load_state", no_loading)
@@ -291,12 +298,80 @@ def test_check_remembers_agreement_and_forgets_it_on_any_change(repo, monkeypatc
 
 
 def test_check_without_the_cache(repo):
+    shutil.rmtree(repo.root / ".codegen_cache")  # the fixture's generate wrote one
     assert repo.run("check", env={"CODEGEN_NO_CACHE": "1"}).exit_code == 0
+    repo.write("entities/order.yaml", ORDER)
+    assert repo.run("generate", "-m", "orders", env={"CODEGEN_NO_CACHE": "1"}).exit_code == 0
     assert not (repo.root / ".codegen_cache").exists()
     (repo.root / ".codegen_cache").write_text("not a folder")  # cannot be written (as in a read-only checkout)
     result = repo.run("check")
     assert result.exit_code == 0 and result.exception is None, result.output
+    repo.write("entities/order.yaml", ORDER + "  note: string?\n")
+    result = repo.run("generate", "-m", "note")
+    assert result.exit_code == 0 and result.exception is None, result.output
     assert (repo.root / ".codegen_cache").read_text() == "not a folder"
+
+
+def test_generate_parses_only_the_entity_files_that_changed(repo, monkeypatch):
+    """Files parsed before come from .codegen_cache/parsed (cache.py), and the migration is the same."""
+    import codegen.loader.plain_yaml
+
+    assert (repo.root / ".codegen_cache" / "parsed").is_file()  # written by the first generate
+    parsed: list[str] = []
+    read_plain = codegen.loader.plain_yaml.read_plain
+    monkeypatch.setattr(codegen.loader.plain_yaml, "read_plain", lambda text: parsed.append(text) or read_plain(text))
+    repo.write("entities/order.yaml", ORDER)
+    without_cache = repo.run("diff", "-m", "orders", env={"CODEGEN_NO_CACHE": "1"})
+    assert without_cache.exit_code == 0
+    parsed.clear()
+    assert repo.run("generate", "-m", "orders").exit_code == 0
+    assert [text for text in parsed if "entity:" in text] == [ORDER.lstrip("\n")]  # customer.yaml was not parsed
+    assert repo.latest() in without_cache.output
+
+    parsed.clear()
+    repo.write("entities/customer.yaml", CUSTOMER + "  email: string?\n")
+    result = repo.run("check")
+    assert result.exit_code == 1 and "+ add column customer.email" in result.output  # an edit is seen at once
+    assert [text for text in parsed if "entity:" in text] == [(CUSTOMER + "  email: string?\n").lstrip("\n")]
+
+
+def test_a_damaged_or_foreign_parse_cache_is_not_used(repo):
+    kept = repo.root / ".codegen_cache" / "parsed"
+    whole = kept.read_bytes()
+    for damaged in (b"", b"\x00not marshal", whole[: len(whole) // 2]):
+        kept.write_bytes(damaged)
+        (repo.root / ".codegen_cache" / "in-sync").unlink(missing_ok=True)  # so that check loads the entities
+        result = repo.run("check")
+        assert result.exit_code == 0 and result.exception is None, result.output
+    import marshal
+
+    stamp, entries = marshal.loads(kept.read_bytes())  # check wrote it again, whole
+    key = next(iter(entries))
+    kept.write_bytes(marshal.dumps(("another codegen", {key: {"entity": "Other", "fields": {"x": "string"}}})))
+    (repo.root / ".codegen_cache" / "in-sync").unlink()
+    result = repo.run("check")
+    assert result.exit_code == 0, result.output  # another version's entries are not taken for this file
+
+
+def test_bad_input_writes_no_parse_cache(repo):
+    (repo.root / ".codegen_cache" / "parsed").unlink()
+    repo.write("entities/order.yaml", ORDER.replace("Customer", "Nobody"))
+    assert repo.run("generate", "-m", "orders").exit_code == 2
+    assert repo.run("diff").exit_code == 2
+    assert not (repo.root / ".codegen_cache" / "parsed").exists()
+    repo.write("entities/order.yaml", ORDER)
+    assert repo.run("diff").exit_code == 0  # diff writes nothing, not even the cache
+    assert not (repo.root / ".codegen_cache" / "parsed").exists()
+
+
+def test_parse_cache_leaves_out_what_marshal_cannot_write():
+    import datetime as dt
+    import marshal
+
+    from codegen import cache
+
+    content = cache.parsed_content({b"a": {"entity": "A"}, b"b": {"when": dt.date(2026, 1, 1)}})
+    assert marshal.loads(content)[1] == {b"a": {"entity": "A"}}
 
 
 def test_generate_without_a_recorded_sum_hashes_the_existing_files(repo):

@@ -5,11 +5,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from codegen.errors import Problem, UserError, did_you_mean
 
@@ -23,7 +23,28 @@ if TYPE_CHECKING:
     from codegen.loader.yaml_source import Document
     from codegen.model import Schema
 
-__all__ = ["load_schema", "entity_files"]
+__all__ = ["load_schema", "entity_files", "ParsedFiles"]
+
+
+@dataclass
+class ParsedFiles:
+    """The plain YAML data of entity files, by digest of their bytes: `known` from an earlier
+    run (cache.py keeps it), `seen` filled by this one.
+
+    Parsing is most of the reading of a large project, and between two runs of a
+    developer few entity files change: the others are taken from `known` as they
+    were parsed then (issue 6). Only files in plain_yaml's subset are kept.
+    """
+
+    known: Mapping[bytes, Any] = field(default_factory=dict)
+    seen: dict[bytes, Any] = field(default_factory=dict)
+
+    def changed(self) -> bool:
+        return self.seen.keys() != self.known.keys()
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def entity_files(folder: Path) -> list[Path]:
@@ -54,17 +75,18 @@ def _path_order(path: str) -> list[str]:
 
 
 def load_schema(folder: Path, max_identifier_length: int | None, display_root: Path | None = None,
-                meanwhile: Callable[[], None] = lambda: None) -> Schema:
+                meanwhile: Callable[[], None] = lambda: None, parsed: ParsedFiles | None = None) -> Schema:
     """Read, validate and resolve every entity file below `folder`.
 
     `meanwhile` is work of this process (imports of later stages) that can overlap
-    the reading of a large project, done by a forked child. Raises UserError
-    listing every problem (file:line:column, what, fix).
+    the reading of a large project, done by a forked child. `parsed`: files parsed
+    before are taken from it, and each file read is recorded in it. Raises
+    UserError listing every problem (file:line:column, what, fix).
     """
     files = [(path, _display(path, display_root)) for path in entity_paths(folder)]
     sources: list[SourceEntity] = []
     problems: list[Problem] = []
-    for found, wrong in _load_files(files, meanwhile):
+    for found, wrong in _load_files(files, meanwhile, parsed if parsed is not None else ParsedFiles()):
         sources.extend(found)
         problems.extend(wrong)
     if problems:
@@ -78,53 +100,98 @@ def load_schema(folder: Path, max_identifier_length: int | None, display_root: P
 _SHARED_READING_FROM = 200
 
 
-def _load_files(files: list[tuple[str, str]], meanwhile: Callable[[], None]) -> list[tuple[list[SourceEntity], list[Problem]]]:
+def _load_files(files: list[tuple[str, str]], meanwhile: Callable[[], None],
+                parsed: ParsedFiles) -> list[tuple[list[SourceEntity], list[Problem]]]:
     """Each file's entities, or its problems, in the order of `files`.
 
-    In a large project a forked child parses YAML into plain data while this
-    process imports the later stages and then reads and validates files too; it
-    validates the child's files afterwards (the validated objects would be slower
-    to send between processes than to build). Which process reads a file is
-    decided as they go (concurrency.shared_map).
+    Files whose bytes `parsed` knows are not parsed again. Of the others, in a
+    large project a forked child parses YAML into plain data while this process
+    imports the later stages and then reads and validates files too; it validates
+    the child's files afterwards (the validated objects would be slower to send
+    between processes than to build). Which process reads a file is decided as
+    they go (concurrency.shared_map).
     """
     def prepare() -> None:
         from codegen.loader import resolve  # noqa: F401 - imported here, not in the child
 
         meanwhile()
 
-    if len(files) < _SHARED_READING_FROM:
+    remembered = _remembered(files, parsed) if parsed.known else {}
+    pending = [i for i in range(len(files)) if i not in remembered]
+    if len(pending) < _SHARED_READING_FROM:
         prepare()
-        return [_load_file(path, shown, None) for path, shown in files]
-    from codegen.concurrency import shared_map
+        read = {i: remembered[i] if i in remembered else _plain_read(*files[i], parsed) for i in range(len(files))}
+    else:
+        from codegen.concurrency import shared_map
 
-    loaded, read = shared_map(files, lambda file: _load_file(*file, None), lambda file: _plain_read(*file), prepare)
-    return [loaded[i] if i in loaded else _load_file(path, shown, read[i]) for i, (path, shown) in enumerate(files)]
+        def plain_read(i: int) -> tuple[str, Any, bytes] | None:
+            return _plain_read(*files[i], parsed)
+
+        mine, theirs = shared_map(pending, plain_read, plain_read, prepare)
+        read = dict(remembered)
+        for index, i in enumerate(pending):
+            read[i] = mine[index] if index in mine else theirs[index]
+    loaded = []
+    for i, (path, shown) in enumerate(files):
+        found = read[i]
+        if found is not None:
+            parsed.seen[found[2]] = found[1]
+        loaded.append(_load_file(path, shown, found))
+    return loaded
 
 
-def _load_file(path: str, shown: str, read: tuple[str, Any] | None) -> tuple[list[SourceEntity], list[Problem]]:
+def _remembered(files: list[tuple[str, str]], parsed: ParsedFiles) -> dict[int, tuple[str, Any, bytes]]:
+    """The files `parsed` knows by their bytes, with their text and data, by index in `files`."""
+    found = {}
+    for i, (path, _shown) in enumerate(files):
+        try:
+            with open(path, "rb") as file:
+                raw = file.read()
+        except OSError:
+            continue  # read again, and reported, with the others
+        key = digest(raw)
+        if key in parsed.known:
+            try:
+                found[i] = (_decoded(raw), parsed.known[key], key)
+            except UnicodeDecodeError:
+                continue
+    return found
+
+
+def _load_file(path: str, shown: str, read: tuple[str, Any, bytes] | None) -> tuple[list[SourceEntity], list[Problem]]:
     try:
         return _entities_of(path, shown, read), []
     except UserError as exc:
         return [], exc.problems
 
 
-def _plain_read(path: str, shown: str) -> tuple[str, Any] | None:
-    """A file's text and data when it is plain YAML without mistakes; None sends it to `_entities_of`."""
+def _plain_read(path: str, shown: str, parsed: ParsedFiles) -> tuple[str, Any, bytes] | None:
+    """A file's text, data and digest when it is plain YAML (or known to `parsed`); None
+    sends it to `_entities_of`, which reads it with PyYAML and reports its mistakes."""
     from codegen.loader.plain_yaml import NOT_PLAIN, read_plain
 
     try:
-        text = _text_of(path)
+        with open(path, "rb") as file:
+            raw = file.read()
+        text = _decoded(raw)
     except (OSError, UnicodeDecodeError):
         return None
-    data = read_plain(text)
-    return None if data is NOT_PLAIN else (text, data)
+    key = digest(raw)
+    data = parsed.known.get(key, NOT_PLAIN)
+    if data is NOT_PLAIN:
+        data = read_plain(text)
+    return None if data is NOT_PLAIN else (text, data, key)
 
 
 def _text_of(path: str) -> str:
-    """The file as text with universal newlines, as `Path.read_text` gives it, without its
-    text layer: decoding the bytes at once is twice as fast for small files."""
     with open(path, "rb") as file:
-        text = file.read().decode("utf-8")
+        return _decoded(file.read())
+
+
+def _decoded(raw: bytes) -> str:
+    """The bytes as text with universal newlines, as `Path.read_text` gives it, without its
+    text layer: decoding the bytes at once is twice as fast for small files."""
+    text = raw.decode("utf-8")
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
@@ -140,11 +207,11 @@ def _display(path: str, root: Path | None) -> str:
         return path
 
 
-def _entities_of(path: str, shown: str, read: tuple[str, Any] | None) -> list[SourceEntity]:
+def _entities_of(path: str, shown: str, read: tuple[str, Any, bytes] | None) -> list[SourceEntity]:
     from codegen.loader.yaml_source import Document
 
     if read is not None:
-        text, data = read
+        text, data, _key = read
         doc = Document(shown, text)
     else:
         try:
