@@ -15,6 +15,7 @@ def test_benchmark_runs_at_n_10():
     out = done.stdout
     assert "| codegen generate, initial | 10 |" in out
     assert "| codegen generate, incremental (10% gain a column) | 10 |" in out
+    assert "| codegen generate, incremental, fresh clone (nothing cached) | 10 |" in out
     assert "| codegen check, no change (first check: nothing cached) | 10 |" in out
     assert "| codegen check, no change (checked before: cached) | 10 |" in out
     assert "codegen / alembic" in out
