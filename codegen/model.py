@@ -195,12 +195,8 @@ def stored_values(obj: Any) -> list[tuple[str, Any]]:
 
     Hints (compare=False), None, () and values that are the field's default are left out.
     """
-    kind = type(obj)
-    stored = _STORED.get(kind)
-    if stored is None:
-        stored = _STORED[kind] = tuple(sorted((f.name, f.default) for f in fields(obj) if f.compare))
     out = []
-    for name, default in stored:
+    for name, default in stored_fields(type(obj)):
         value = getattr(obj, name)
         if value is None or value == () or (default is not MISSING and value is default):
             continue
@@ -208,7 +204,16 @@ def stored_values(obj: Any) -> list[tuple[str, Any]]:
     return out
 
 
-_STORED: dict[type, tuple[tuple[str, Any], ...]] = {}  # per dataclass: the fields a snapshot keeps, sorted
+def stored_fields(kind: type) -> tuple[tuple[str, Any], ...]:
+    """(name, default) of the fields the snapshot can keep for a model class, by name:
+    compare=False marks a hint, which the snapshot never keeps."""
+    stored = _STORED.get(kind)
+    if stored is None:
+        stored = _STORED[kind] = tuple(sorted((f.name, f.default) for f in fields(kind) if f.compare))
+    return stored
+
+
+_STORED: dict[type, tuple[tuple[str, Any], ...]] = {}
 
 
 def table_from_json(d: dict[str, Any]) -> Table:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from codegen.errors import UserError
-from codegen.model import ColumnType, Schema, Table, stored_values, table_from_json
+from codegen.model import ColumnType, Schema, Table, stored_fields, table_from_json
 
 FORMAT_VERSION = 1
 
@@ -84,20 +85,52 @@ _INFINITY = float("inf")
 _encode_str = json.encoder.encode_basestring  # the C version when available, as json.dumps uses
 
 
-def _write_items(items: list[tuple[str, Any]], newline: str, out: _Parts) -> None:
-    """A JSON object from (key, value) pairs already in key order."""
-    if not items:
-        out.append("{}")
-        return
+class _Layout:
+    """How a model class is written: the fields `stored_values` keeps, in key order, each
+    with its key as written (`"name": `) and its default, and a getter of all their values
+    at once. Writing from this, not from `stored_values`' pairs, took 5-10% off the
+    table texts of 10,000 tables (issue 6)."""
+
+    __slots__ = ("fields", "values")
+
+    def __init__(self, kind: type) -> None:
+        stored = stored_fields(kind)
+        self.fields = tuple((_encode_str(name) + ": ", default) for name, default in stored)
+        names = [name for name, _ in stored]
+        if len(names) > 1:
+            self.values = attrgetter(*names)  # a tuple of the values, in one C call
+        elif names:
+            one = attrgetter(names[0])
+            self.values = lambda obj: (one(obj),)
+        else:
+            self.values = lambda obj: ()
+
+
+_LAYOUTS: dict[type, _Layout] = {}
+
+
+def _write_object(value: Any, newline: str, out: _Parts) -> None:
+    """A model object as a JSON object of what `model.stored_values` keeps, by key."""
+    kind = type(value)
+    layout = _LAYOUTS.get(kind)
+    if layout is None:
+        layout = _LAYOUTS[kind] = _Layout(kind)
     inner = newline + "  "
-    sep = "{" + inner
-    for key, item in items:
-        out.append(sep)
-        out.append(_encode_str(key))
-        out.append(": ")
-        _write(item, inner, out)
+    sep = opening = "{" + inner
+    append = out.append
+    for (key, default), item in zip(layout.fields, layout.values(value)):
+        if item is None or item is default or (type(item) is tuple and not item):  # as stored_values' `== ()`
+            continue
+        append(sep)
+        append(key)
         sep = "," + inner
-    out.append(newline + "}")
+        if type(item) is str:
+            append(_encode_str(item))
+        elif item is True:
+            append("true")
+        else:
+            _write(item, inner, out)
+    append("{}" if sep is opening else newline + "}")
 
 
 def _write(value: Any, newline: str, out: _Parts) -> None:
@@ -109,13 +142,13 @@ def _write(value: Any, newline: str, out: _Parts) -> None:
         text = out.shared.get(key)
         if text is None:
             alone = _Parts()
-            _write_items(stored_values(value), newline, alone)
+            _write_object(value, newline, alone)
             text = out.shared[key] = alone.text()
         out.append(text)
     elif kind is Table and (id(value), newline) in out.shared:  # written before, by table_texts()
         out.append(out.shared[id(value), newline])
     elif hasattr(kind, "__dataclass_fields__"):
-        _write_items(stored_values(value), newline, out)
+        _write_object(value, newline, out)
     elif kind is dict:
         if not value:
             out.append("{}")
@@ -185,7 +218,7 @@ def table_texts(tables: Sequence[Table]) -> list[str]:
         out = _Parts()
         out.shared = shared
         try:
-            _write_items(stored_values(table), _TABLE_INDENT, out)
+            _write_object(table, _TABLE_INDENT, out)
         except _Unusual:
             return []
         texts.append(out.text())
