@@ -118,11 +118,10 @@ def state_against(project: Project, snapshot: Snapshot | Callable[[Schema], Snap
     from codegen.loader import ParsedFiles, load_schema
 
     dialect = get_dialect(project.dialect)
-    parsed = ParsedFiles(cache.recall_parsed(project))
+    parsed = ParsedFiles(cache.recall_parsed(project), keep=cache.parsed_content if remember else None)
     schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root,
                          meanwhile=lambda: _import_later_stages(project if rendering else None), parsed=parsed)
-    parsed_cache = cache.parsed_content(parsed.seen) if remember and parsed.changed() else None
-    del parsed
+    parsed_cache = parsed.kept
     from codegen.dialects.alembic import PortableAlembic
     from codegen.differ import compare, likely_renames
     from codegen.planner import plan
