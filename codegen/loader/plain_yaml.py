@@ -43,6 +43,9 @@ _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
+_STR_TAG = _resolver.DEFAULT_SCALAR_TAG
+# A str-tagged scalar is constructed as its own text: then the constructor is not called.
+_STR_IS_TEXT = _constructor.yaml_constructors.get(_STR_TAG) is yaml.constructor.SafeConstructor.construct_yaml_str
 _typed: dict[str, Any] = {}
 _flows: dict[str, tuple[Any, bool]] = {}  # `{type: string, length: 50}` recurs in most files
 
@@ -57,10 +60,16 @@ def _plain_value(text: str) -> Any:
         value: Any = NOT_PLAIN
     else:
         tag = _resolver.resolve(ScalarNode, text, (True, False))
+        if tag == _STR_TAG and _STR_IS_TEXT:  # each file's own names (`T1`, `t1`) miss the memo
+            return _memoised(text, text)
         try:
             value = _constructor.construct_object(ScalarNode(tag, text))
         except yaml.YAMLError:  # e.g. `=` or `<<`, which YAML 1.1 reserves
             value = NOT_PLAIN
+    return _memoised(text, value)
+
+
+def _memoised(text: str, value: Any) -> Any:
     if len(_typed) < 100_000:
         _typed[text] = value
     return value
@@ -170,13 +179,16 @@ def _hashable(key: Any) -> bool:
 
 def read_plain(text: str) -> Any:
     """PyYAML's reading of `text`, or NOT_PLAIN when the text is outside the subset."""
-    if ("\t" in text or text.count("\r") != text.count("\r\n") or _NON_PRINTABLE.search(text)
-            or text.startswith("\ufeff") or "\x85" in text or "\u2028" in text or "\u2029" in text):
-        return NOT_PLAIN  # tabs, odd line breaks, a BOM or unprintable characters: PyYAML decides
+    if ("\t" in text or _NON_PRINTABLE.search(text) or text.startswith("\ufeff") or "\x85" in text
+            or "\u2028" in text or "\u2029" in text):
+        return NOT_PLAIN  # tabs, a BOM or unprintable characters: PyYAML decides
+    if "\r" in text:
+        if text.count("\r") != text.count("\r\n"):
+            return NOT_PLAIN  # odd line breaks
+        text = text.replace("\r\n", "\n")
     lines = []
+    append = lines.append
     for line in text.split("\n"):
-        if line.endswith("\r"):
-            line = line[:-1]
         content = line.lstrip(" ")
         if not content or content[0] == "#":
             continue
@@ -189,9 +201,9 @@ def read_plain(text: str) -> Any:
                 return NOT_PLAIN
             content = content[:cut]
         content = content.rstrip(" ")
-        if content.startswith(("---", "...", "%", "?", "&", "*", "!", "|", ">", "@", "`", "- -")):
+        if content[0] in _INDICATORS and content.startswith(_OUTSIDE_STARTS):
             return NOT_PLAIN
-        lines.append((indent, content))
+        append((indent, content))
     if not lines:
         return None
     try:
@@ -201,6 +213,10 @@ def read_plain(text: str) -> Any:
     if at != len(lines):
         return NOT_PLAIN
     return value
+
+
+_OUTSIDE_STARTS = ("---", "...", "%", "?", "&", "*", "!", "|", ">", "@", "`", "- -")
+_INDICATORS = frozenset(start[0] for start in _OUTSIDE_STARTS)
 
 
 class _Outside(Exception):
@@ -213,7 +229,7 @@ def _block(lines: list[tuple[int, str]], at: int, indent: int) -> tuple[Any, int
     if content == "-" or content.startswith("- "):
         return _sequence(lines, at, indent)
     if _KEY(content):
-        return _mapping(lines, at, indent, content)
+        return _mapping(lines, at, indent)
     if at + 1 < len(lines) and lines[at + 1][0] >= indent:
         raise _Outside  # a scalar spanning several lines
     value = _scalar(content)
@@ -223,30 +239,35 @@ def _block(lines: list[tuple[int, str]], at: int, indent: int) -> tuple[Any, int
 
 
 def _mapping(lines: list[tuple[int, str]], at: int, indent: int, first: str | None = None) -> tuple[dict, int]:
+    """The mapping at `lines[at]`; `first`: its first line's content, when it follows `- ` there."""
     result: dict = {}
     n = len(lines)
+    typed = _typed
     while at < n:
-        line_indent, content = lines[at] if first is None else (indent, first)
-        first = None
-        if line_indent != indent:
-            if line_indent > indent:
-                raise _Outside
-            break
+        if first is None:
+            line_indent, content = lines[at]
+            if line_indent != indent:
+                if line_indent > indent:
+                    raise _Outside
+                break
+        else:
+            content, first = first, None
         m = _KEY(content)
         if m is None:
             raise _Outside
-        key = _plain_value(m.group(1))
-        if key is NOT_PLAIN or not _hashable(key) or key in result:
+        key, rest = m.groups()
+        key = typed[key] if key in typed else _plain_value(key)  # a scalar: always hashable
+        if key is NOT_PLAIN or key in result:
             raise _Outside
-        rest = m.group(2)
         at += 1
+        deeper = at < n and lines[at][0] > indent
         if rest:
-            if at < n and lines[at][0] > indent:
+            if deeper:
                 raise _Outside  # continuation lines of a plain scalar
-            value = _scalar(rest)
+            value = typed[rest] if rest in typed else _scalar(rest)
             if value is NOT_PLAIN:
                 raise _Outside
-        elif at < n and lines[at][0] > indent:
+        elif deeper:
             value, at = _block(lines, at, lines[at][0])
         elif at < n and lines[at][0] == indent and (lines[at][1] == "-" or lines[at][1].startswith("- ")):
             value, at = _sequence(lines, at, indent)  # `key:` then `- item` at the key's indent
