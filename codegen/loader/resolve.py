@@ -58,6 +58,10 @@ class _Report:
     problems: list[Problem] = field(default_factory=list)
     # Names already matched against naming.IDENTIFIER: most column names recur across tables.
     identifiers: set[str] = field(default_factory=set)
+    # What a field's spec makes of a column besides its name and origin, by the spec's written
+    # keys and values, for specs that raised no problem: most fields of a large project are
+    # written alike (`{type: string, length: 50}`), and building each was most of resolution.
+    columns: dict[tuple, tuple] = field(default_factory=dict)
 
     def error(self, where: Location, message: str, fix: str | None = None,
               entity: str | None = None, field: str | None = None) -> None:
@@ -169,8 +173,9 @@ def _check_identifier(report: _Report, where: Location, name: str, what: str, ma
 def _build_table(report: _Report, ent: SourceEntity, fields_: list[_Field], max_len: int | None) -> Table | None:
     spec = ent.spec
     name = spec.table or naming.snake_case(spec.entity)
-    where_table = ent.at("table") if spec.table else ent.at("entity")
-    if not _check_identifier(report, where_table, name, "table name", max_len, spec.entity, None):
+    if not naming.IDENTIFIER.match(name) or (max_len is not None and len(name) > max_len):
+        where_table = ent.at("table") if spec.table else ent.at("entity")
+        _check_identifier(report, where_table, name, "table name", max_len, spec.entity, None)
         return None
     if spec.renamed_from is not None:
         _check_identifier(report, ent.at("renamed_from"), spec.renamed_from, "renamed_from", max_len, spec.entity, None)
@@ -317,9 +322,33 @@ class _FieldLocation(Location):
 
 def _build_column(report: _Report, f: _Field, table: str, max_len: int | None) -> Column | None:
     spec = f.spec
-    here = _field_at(f)
-    if not _check_identifier(report, here, f.name, "column name", max_len, f.owner.spec.entity, f.name):
-        return None
+    name = f.name
+    here = _FieldLocation(f.owner.doc, f.owner.path, name, ())
+    if name not in report.identifiers or (max_len is not None and len(name) > max_len):
+        if not _check_identifier(report, here, name, "column name", max_len, f.owner.spec.entity, name):
+            return None
+    written = spec.__dict__
+    if "default" in written or "backfill" in written:
+        key = known = None  # scalars of any type: 1 and 1.0 are equal keys but not equal SQL
+    else:
+        try:
+            key = tuple(written.items())  # validated values: each key's type is fixed
+            known = report.columns.get(key)
+        except TypeError:  # a list: enum values
+            key = known = None
+    if known is not None:
+        return Column(name, *known, here)
+    problems = len(report.problems)
+    column = _built_column(report, f, table, max_len, here)
+    if (column is not None and key is not None and len(report.problems) == problems
+            and column.type.kind != "enum" and column.renamed_from is None):
+        report.columns[key] = (column.type, column.nullable, column.default, column.autoincrement, column.comment,
+                               None, column.backfill)
+    return column
+
+
+def _built_column(report: _Report, f: _Field, table: str, max_len: int | None, here: Location) -> Column | None:
+    spec = f.spec
     kind = spec.type
     if kind not in _KNOWN_TYPES:
         _column_error(report, f, "type", f"unknown type `{kind}`",
