@@ -58,14 +58,18 @@ def both(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
 
 
 def shared_map(items: Sequence[T], here: Callable[[T], A], there: Callable[[T], B],
-               first: Callable[[], None] = lambda: None, chunk: int = 25) -> tuple[dict[int, A], dict[int, B]]:
+               first: Callable[[], None] = lambda: None, chunk: int = 25,
+               arrived: Callable[[T, B], A] | None = None) -> tuple[dict[int, A], dict[int, A | B]]:
     """`here(item)` in this process, `there(item)` in a forked child, for each item once: which
     process takes an item is decided as they go, so neither waits for the other.
 
     `first()` runs here before any item (imports this process needs and the child does
     not); the child meanwhile takes the items. Chunks of `chunk` items are handed out
-    through a pipe of chunk numbers, which both processes read from. Returns the
-    results by item index: those made here, and those the child made.
+    through a pipe of chunk numbers, which both processes read from. The child sends
+    each chunk's results as soon as it has them, and this process takes them in between
+    its own chunks: `arrived(item, result)` is what it makes of each (when given), so the work
+    only this process can do is spread over the run rather than done at its end.
+    Returns the results by item index: those made here, and those the child made.
     """
     if not can_fork() or not items:
         first()
@@ -80,22 +84,30 @@ def shared_map(items: Sequence[T], here: Callable[[T], A], there: Callable[[T], 
         token = os.read(tokens, _TOKEN.size)  # a pipe read this small is not split between readers
         return chunks[_TOKEN.unpack(token)[0]] if token else None
 
-    def child_work() -> dict[int, B]:
-        return {i: there(items[i]) for taken in iter(take, None) for i in taken}
+    def child_work(send: Callable[[object], None]) -> None:
+        for taken in iter(take, None):
+            send([(i, there(items[i])) for i in taken])
 
-    child = _Child(child_work)
+    child = _StreamingChild(child_work)
     mine: dict[int, A] = {}
+    theirs: dict[int, A | B] = {}
+
+    def receive(batch: list) -> None:
+        for i, result in batch:
+            theirs[i] = arrived(items[i], result) if arrived is not None else result
+
     try:
         first()
         for taken in iter(take, None):
             for i in taken:
                 mine[i] = here(items[i])
+            child.poll(receive)
+        done = child.finish(receive)
     except BaseException:
         child.stop()
         raise
     finally:
         os.close(tokens)
-    done, theirs = child.result()
     if done:
         return mine, theirs
     return mine | {i: here(item) for i, item in enumerate(items) if i not in mine}, {}
@@ -132,6 +144,134 @@ class _Child:
         os.close(self.read_end)
 
 
+class _StreamingChild:
+    """A forked process doing `job(send)`, which sends results as it goes: each one pickled,
+    length-prefixed, into a pipe this process reads between its own work (`poll`)."""
+
+    def __init__(self, job: Callable[[Callable[[object], None]], None]) -> None:
+        self.read_end, write_end = os.pipe()
+        _widen(write_end)
+        self.pending = bytearray()
+        self.finished = self.failed = False
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns
+            _run_streaming_child(job, self.read_end, write_end)
+        os.close(write_end)
+        os.set_blocking(self.read_end, False)
+
+    def poll(self, receive: Callable[[object], None]) -> None:
+        """Take what the child has sent so far."""
+        while not (self.finished or self.failed):
+            try:
+                data = os.read(self.read_end, 1 << 20)
+            except BlockingIOError:
+                break
+            if not data:  # the child has ended
+                break
+            self.pending += data
+        self._unpack(receive)
+
+    def finish(self, receive: Callable[[object], None]) -> bool:
+        """Wait for the rest; True when the child did all its work and every result arrived."""
+        os.set_blocking(self.read_end, True)
+        try:
+            self._unpack(receive)
+            while not (self.finished or self.failed):
+                data = os.read(self.read_end, 1 << 20)
+                if not data:  # ended without saying it was done: it failed
+                    break
+                self.pending += data
+                self._unpack(receive)
+        finally:
+            os.close(self.read_end)
+            os.waitpid(self.pid, 0)
+        return self.finished and not self.failed
+
+    def _unpack(self, receive: Callable[[object], None]) -> None:
+        view, at = self.pending, 0
+        while len(view) - at >= _MESSAGE.size and not (self.failed or self.finished):
+            kind, size = _MESSAGE.unpack_from(view, at)
+            if len(view) - at - _MESSAGE.size < size:
+                break
+            body = view[at + _MESSAGE.size: at + _MESSAGE.size + size]
+            at += _MESSAGE.size + size
+            if kind == _DONE[0]:
+                try:
+                    batch = pickle.loads(body)
+                except Exception:  # noqa: BLE001 - anything unexpected: the caller does the job itself
+                    self.failed = True
+                    break
+                receive(batch)
+            elif kind == _END[0]:
+                self.finished = True
+            else:
+                self.failed = True
+        del self.pending[:at]
+
+    def stop(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+        try:
+            os.close(self.read_end)
+        except OSError:
+            pass
+
+
+def _run_streaming_child(job: Callable[[Callable[[object], None]], None], read_end: int, write_end: int) -> None:
+    status = 1
+    try:
+        os.close(read_end)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        # What the pipe does not take yet waits here: the parent may be busy (importing, at
+        # first), and the child goes on with its next chunk rather than waiting for it.
+        unsent = bytearray()
+        os.set_blocking(write_end, False)
+
+        def flush() -> None:
+            while unsent:
+                try:
+                    del unsent[:os.write(write_end, unsent)]
+                except BlockingIOError:
+                    return
+
+        def send(result: object) -> None:
+            body = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            unsent.extend(_MESSAGE.pack(_DONE[0], len(body)))
+            unsent.extend(body)
+            flush()
+
+        try:
+            job(send)
+            unsent.extend(_MESSAGE.pack(_END[0], 0))
+        except BaseException:  # noqa: BLE001 - the parent does it again and reports what it finds
+            unsent.extend(_MESSAGE.pack(_FAILED[0], 0))  # after whole messages only: a result is pickled first
+        os.set_blocking(write_end, True)
+        while unsent:
+            del unsent[:os.write(write_end, unsent)]
+        os.close(write_end)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _widen(fd: int) -> None:
+    """Let a pipe hold 1 MiB (Linux), so the child rarely waits for this process to read."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (OSError, ImportError):
+        pass
+
+
+_MESSAGE = struct.Struct("<BI")
+_END = b"."
 _TOKEN = struct.Struct("<I")
 _PIPE_CAPACITY = 16384  # bytes a pipe takes without a reader: 64 KiB on Linux, 16 KiB on macOS
 

@@ -83,6 +83,49 @@ def test_shared_map_does_the_childs_items_here_when_the_child_fails():
     assert mine == {i: i for i in range(500)} and theirs == {}
 
 
+@needs_fork
+def test_shared_map_makes_what_it_wants_of_the_childs_results_here_as_they_arrive():
+    parent = os.getpid()
+    arrived_in = set()
+
+    def slow(item):
+        __import__("time").sleep(0.0005)
+        return item, os.getpid()
+
+    def arrived(item, result):
+        arrived_in.add(os.getpid())
+        return ("arrived", item, result[0])
+
+    mine, theirs = concurrency.shared_map(list(range(1000)), slow, slow, chunk=10, arrived=arrived)
+    assert theirs and arrived_in == {parent}
+    assert all(value == ("arrived", i, i) for i, value in theirs.items())
+    assert sorted(mine.keys() | theirs.keys()) == list(range(1000))
+
+
+@needs_fork
+def test_shared_map_drops_the_childs_results_when_it_fails_after_sending_some():
+    """The child sends some chunks, then fails: every item it had is done again here."""
+    parent = os.getpid()
+    done_in_child = []
+    arrived = []
+
+    def slow(item):
+        __import__("time").sleep(0.0005)
+        return item
+
+    def fails_late(item):
+        done_in_child.append(item)  # the child's own copy of the list
+        if len(done_in_child) > 20:
+            raise RuntimeError("only in the child, after four chunks")
+        return slow(item)
+
+    mine, theirs = concurrency.shared_map(list(range(500)), slow, fails_late, chunk=5,
+                                          arrived=lambda item, result: arrived.append(item) or result)
+    assert arrived, "the child sent results before it failed"
+    assert mine == {i: i for i in range(500)} and theirs == {}
+    assert done_in_child == []
+
+
 def test_shared_map_runs_first_here_before_any_item_here():
     order = []
     mine, theirs = concurrency.shared_map([1, 2, 3], lambda item: order.append(item) or item, lambda item: item,

@@ -19,7 +19,7 @@ from codegen.errors import Problem, UserError, did_you_mean
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-    from codegen.loader.resolve import SourceEntity
+    from codegen.loader.resolve import SourceEntity, TableBuilder
     from codegen.loader.yaml_source import Document
     from codegen.model import Schema
 
@@ -96,7 +96,8 @@ def load_schema(folder: Path, max_identifier_length: int | None, display_root: P
     files = [(path, _display(path, display_root)) for path in entity_paths(folder)]
     sources: list[SourceEntity] = []
     problems: list[Problem] = []
-    for found, wrong in _load_files(files, meanwhile, parsed if parsed is not None else ParsedFiles()):
+    loaded, built = _load_files(files, meanwhile, parsed if parsed is not None else ParsedFiles(), max_identifier_length)
+    for found, wrong in loaded:
         sources.extend(found)
         problems.extend(wrong)
     if problems:
@@ -105,51 +106,56 @@ def load_schema(folder: Path, max_identifier_length: int | None, display_root: P
         parsed.seal()
     from codegen.loader.resolve import resolve
 
-    return resolve(sources, max_identifier_length)
+    return resolve(sources, max_identifier_length, built)
 
 
 # Below this many files one process does all the reading: forking would cost more than it saves.
 _SHARED_READING_FROM = 200
 
 
-def _load_files(files: list[tuple[str, str]], meanwhile: Callable[[], None],
-                parsed: ParsedFiles) -> list[tuple[list[SourceEntity], list[Problem]]]:
-    """Each file's entities, or its problems, in the order of `files`.
+def _load_files(files: list[tuple[str, str]], meanwhile: Callable[[], None], parsed: ParsedFiles,
+                max_identifier_length: int | None) -> tuple[list[tuple[list[SourceEntity], list[Problem]]], TableBuilder]:
+    """Each file's entities, or its problems, in the order of `files`; and the tables of the
+    entities that stand alone, built as their files were read (resolve.TableBuilder).
 
     Files whose bytes `parsed` knows are not parsed again. Of the others, in a
     large project a forked child parses YAML into plain data while this process
     imports the later stages and then reads and validates files too; it validates
-    the child's files afterwards (the validated objects would be slower to send
-    between processes than to build). Which process reads a file is decided as
-    they go (concurrency.shared_map).
+    the child's files as they arrive, between its own (the validated objects would be
+    slower to send between processes than to build). Which process reads a file is
+    decided as they go (concurrency.shared_map).
     """
-    def prepare() -> None:
-        from codegen.loader import resolve  # noqa: F401 - imported here, not in the child
+    builders = []
 
+    def prepare() -> None:
+        from codegen.loader.resolve import TableBuilder  # imported here, not in the child
+
+        builders.append(TableBuilder(max_identifier_length))
         meanwhile()
+
+    def loaded(i: int, found: tuple[str, Any, bytes] | None) -> tuple[list[SourceEntity], list[Problem]]:
+        if found is not None:
+            parsed.seen[found[2]] = found[1]
+        entities, problems = _load_file(*files[i], found)
+        for ent in entities:
+            builders[0].add(ent)
+        return entities, problems
+
+    def plain_read(i: int) -> tuple[str, Any, bytes] | None:
+        return _plain_read(*files[i], parsed)
 
     remembered = _remembered(files, parsed) if parsed.known else {}
     pending = [i for i in range(len(files)) if i not in remembered]
     if len(pending) < _SHARED_READING_FROM:
         prepare()
-        read = {i: remembered[i] if i in remembered else _plain_read(*files[i], parsed) for i in range(len(files))}
-    else:
-        from codegen.concurrency import shared_map
+        return [loaded(i, remembered[i] if i in remembered else plain_read(i)) for i in range(len(files))], builders[0]
+    from codegen.concurrency import shared_map
 
-        def plain_read(i: int) -> tuple[str, Any, bytes] | None:
-            return _plain_read(*files[i], parsed)
-
-        mine, theirs = shared_map(pending, plain_read, plain_read, prepare)
-        read = dict(remembered)
-        for index, i in enumerate(pending):
-            read[i] = mine[index] if index in mine else theirs[index]
-    loaded = []
-    for i, (path, shown) in enumerate(files):
-        found = read[i]
-        if found is not None:
-            parsed.seen[found[2]] = found[1]
-        loaded.append(_load_file(path, shown, found))
-    return loaded
+    mine, theirs = shared_map(pending, lambda i: loaded(i, plain_read(i)), plain_read, prepare, arrived=loaded)
+    result = {i: loaded(i, found) for i, found in remembered.items()}
+    for index, i in enumerate(pending):
+        result[i] = mine[index] if index in mine else theirs[index]
+    return [result[i] for i in range(len(files))], builders[0]
 
 
 def _remembered(files: list[tuple[str, str]], parsed: ParsedFiles) -> dict[int, tuple[str, Any, bytes]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from codegen import naming
@@ -68,9 +68,37 @@ class _Report:
         self.problems.append(Problem(where, message, fix, entity, field))
 
 
-def resolve(entities: list[SourceEntity], max_identifier_length: int | None) -> Schema:
-    """Build the schema, or raise one UserError listing every problem found."""
-    report = _Report()
+class TableBuilder:
+    """Builds the table of each entity that stands alone (no `extends`, not abstract) as soon
+    as its file is read: in a large project the loader does that between the files a forked
+    child parses, rather than all of them after the last file (issue 6). `resolve` takes
+    these tables, with the problems found building them, where it would build them itself.
+    """
+
+    def __init__(self, max_identifier_length: int | None) -> None:
+        self.max_identifier_length = max_identifier_length
+        self.report = _Report()  # its caches are shared; its problems are taken per entity
+        # By id of the entity, which each entry holds: no other entity can have that id meanwhile.
+        self.built: dict[int, tuple[SourceEntity, list[_Field], Table | None, list[Problem]]] = {}
+
+    def add(self, ent: SourceEntity) -> None:
+        spec = ent.spec
+        if spec.extends or spec.abstract:
+            return  # needs the other entities: resolve builds it
+        fields_ = _merge_fields(self.report, ent, {})
+        table = _build_table(self.report, ent, fields_, self.max_identifier_length)
+        self.built[id(ent)] = ent, fields_, table, self.report.problems
+        self.report.problems = []
+
+
+def resolve(entities: list[SourceEntity], max_identifier_length: int | None,
+            built: TableBuilder | None = None) -> Schema:
+    """Build the schema, or raise one UserError listing every problem found.
+
+    `built`: the tables of some of `entities`, built as they were read, for the same
+    `max_identifier_length`."""
+    report = _Report() if built is None else replace(built.report, problems=[])
+    prebuilt = built.built if built is not None else {}
     by_name: dict[str, SourceEntity] = {}
     for ent in entities:
         name = ent.spec.entity
@@ -82,14 +110,19 @@ def resolve(entities: list[SourceEntity], max_identifier_length: int | None) -> 
             continue
         by_name[name] = ent
 
-    merged = {name: _merge_fields(report, ent, by_name) for name, ent in by_name.items()}
+    merged = {name: prebuilt[id(ent)][1] if id(ent) in prebuilt else _merge_fields(report, ent, by_name)
+              for name, ent in by_name.items()}
 
     tables: dict[str, tuple[SourceEntity, Table]] = {}
     for name in sorted(by_name):
         ent = by_name[name]
         if ent.spec.abstract:
             continue
-        table = _build_table(report, ent, merged[name], max_identifier_length)
+        if id(ent) in prebuilt:
+            _ent, _fields, table, problems = prebuilt[id(ent)]
+            report.problems.extend(problems)
+        else:
+            table = _build_table(report, ent, merged[name], max_identifier_length)
         if table is None:
             continue
         if table.name in tables:
