@@ -170,3 +170,16 @@ def test_a_snapshot_off_the_fast_path_reads_as_before(damage, tmp_path: Path):
             return [p.render() for p in exc.problems]
 
     assert outcome(known=lambda: known) == outcome()
+
+
+def test_new_column_builds_what_the_constructor_builds():
+    from codegen.errors import Location
+    from codegen.model import Column, Default, new_column, shared_type
+
+    values = ("price", shared_type("decimal", None, 10, 2), True, Default("literal", 1.5), False, "net", "cost", 0,
+              Location("entities/item.yaml", 3, 5))
+    built, expected = new_column(*values), Column(*values)
+    assert built == expected and hash(built) == hash(expected)
+    assert [getattr(built, f) for f in Column.__slots__] == [getattr(expected, f) for f in Column.__slots__]
+    with pytest.raises(AttributeError):
+        built.name = "other"  # still frozen

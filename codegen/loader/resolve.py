@@ -21,7 +21,7 @@ from codegen.loader.specs import EntityDef, FieldDef
 from codegen.loader.yaml_source import Document
 from codegen.model import (
     INTEGER_KINDS, LOGICAL_TYPES, Check, Column, ColumnType, Default, ForeignKey, Index, PrimaryKey, Schema,
-    Table, UniqueConstraint, shared_type, with_tables,
+    Table, UniqueConstraint, new_column, shared_type, with_tables,
 )
 
 _TIME_KINDS = ("timestamp", "date", "time")
@@ -370,7 +370,7 @@ def _build_column(report: _Report, f: _Field, table: str, max_len: int | None) -
         except TypeError:  # a list: enum values
             key = known = None
     if known is not None:
-        return Column(name, *known, here)
+        return new_column(name, *known, here)
     problems = len(report.problems)
     column = _built_column(report, f, table, max_len, here)
     if (column is not None and key is not None and len(report.problems) == problems
@@ -416,7 +416,7 @@ def _built_column(report: _Report, f: _Field, table: str, max_len: int | None, h
         else:
             backfill = spec.backfill
 
-    return Column(f.name, ctype, spec.nullable, default, spec.autoincrement, spec.comment, spec.renamed_from,
+    return new_column(f.name, ctype, spec.nullable, default, spec.autoincrement, spec.comment, spec.renamed_from,
                   backfill, _field_at(f, "renamed_from") if spec.renamed_from else here)
 
 
