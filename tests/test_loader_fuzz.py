@@ -70,3 +70,21 @@ def test_mutated_text(tmp_path, entities, cut, junk):
     text = yaml.safe_dump({"entities": entities}, sort_keys=False)
     cut = cut % (len(text) + 1)
     _load_text(tmp_path, [text[:cut] + junk + text[cut:]])
+
+
+def test_entity_files_are_ordered_as_pathlib_orders_them(tmp_path):
+    """entity_paths sorts texts, not lists of parts: the order must stay pathlib's."""
+    import random
+
+    from codegen.loader import entity_files
+
+    names = ["a", "a-b", "a.b", "a b", "ab", "A", "b", "a_b", "a0", "é"]
+    rng = random.Random(6)
+    for _ in range(300):
+        folder = tmp_path.joinpath(*(rng.choice(names) for _ in range(rng.randint(0, 2))))
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.joinpath(rng.choice(names) + rng.choice([".yaml", ".yml", ".txt"])).write_text("")
+    (tmp_path / ".yaml").write_text("")  # no extension, as os.path.splitext sees it
+    found = entity_files(tmp_path)
+    expected = sorted(p for p in tmp_path.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml"))
+    assert found == expected and len(found) > 50

@@ -74,14 +74,20 @@ def entity_paths(folder: Path) -> list[str]:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append(entry.path)
-                elif os.path.splitext(entry.name)[1] in (".yaml", ".yml") and entry.is_file():
-                    found.append(entry.path)
+                elif entry.name.endswith(_EXTENSIONS) and entry.name not in _EXTENSIONS and entry.is_file():
+                    found.append(entry.path)  # `.yaml` alone is a name without an extension, as for splitext
     return sorted(found, key=_path_order)
 
 
-def _path_order(path: str) -> list[str]:
-    """How pathlib orders paths: by their parts, compared as the system compares names."""
-    return os.path.normcase(path).split(os.sep)
+_EXTENSIONS = (".yaml", ".yml")
+
+
+def _path_order(path: str) -> str:
+    """How pathlib orders paths: by their parts, compared as the system compares names. With
+    each separator a NUL (in no name), comparing the texts compares the parts, and a part
+    sorts before any longer one it starts: the lists of parts cost a tenth of `generate`'s
+    start at 10,000 files."""
+    return os.path.normcase(path).replace(os.sep, "\0")
 
 
 def load_schema(folder: Path, max_identifier_length: int | None, display_root: Path | None = None,
