@@ -254,11 +254,13 @@ def write_migration(planned: PlannedMigration) -> None:
     def existing() -> dict[str, bytes]:
         return tracked_files(list_migrations(project.migrations), project.migrations, project.snapshot)
 
-    new = {sum_key(path, project.migrations): text.encode() for path, text in planned.files.items()}
-    new[sum_key(project.snapshot, project.migrations)] = planned.snapshot_text.encode()
+    encoded = {path: text.encode() for path, text in planned.files.items()}  # once, for the sum and the files
+    snapshot = planned.snapshot_text.encode()
+    new = {sum_key(path, project.migrations): data for path, data in encoded.items()}
+    new[sum_key(project.snapshot, project.migrations)] = snapshot
     checksums = extended_sum(project.migrations, existing, new)
-    apply(Change(created=tuple(sorted(planned.files.items())),
-                 replaced=((project.snapshot, planned.snapshot_text), (project.migrations / SUM_NAME, checksums))),
+    apply(Change(created=tuple(sorted(encoded.items())),
+                 replaced=((project.snapshot, snapshot), (project.migrations / SUM_NAME, checksums))),
           project.migrations)
 
 

@@ -25,11 +25,11 @@ LOCK_TIMEOUT_SECONDS = 10.0
 
 @dataclass(frozen=True)
 class Change:
-    """`created`: files that must not exist yet; `replaced`: files overwritten as a whole;
-    `removed`: migration folders taken away (by `rebase`)."""
+    """`created`: files that must not exist yet; `replaced`: files overwritten as a whole
+    (text, or its UTF-8 bytes); `removed`: migration folders taken away (by `rebase`)."""
 
-    created: tuple[tuple[Path, str], ...]
-    replaced: tuple[tuple[Path, str], ...] = ()
+    created: tuple[tuple[Path, str | bytes], ...]
+    replaced: tuple[tuple[Path, str | bytes], ...] = ()
     removed: tuple[Path, ...] = ()
 
 
@@ -90,7 +90,7 @@ def apply(change: Change, root: Path) -> None:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _stage(staging: Path, files: tuple[tuple[Path, str], ...], root: Path) -> list[tuple[Path, Path]]:
+def _stage(staging: Path, files: tuple[tuple[Path, str | bytes], ...], root: Path) -> list[tuple[Path, Path]]:
     """Write new files under `staging`; return (staged, final) pairs for the topmost new paths.
 
     Files in a folder that does not exist yet (a SQL migration's folder) are
@@ -114,14 +114,15 @@ def _topmost_new(path: Path, root: Path) -> Path:
     return top
 
 
-def _write(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
+def _write(path: Path, content: str | bytes) -> None:
+    """UTF-8, newlines as given; bytes as they are (the caller has them encoded already)."""
+    with open(path, "wb") as fh:
+        fh.write(content.encode("utf-8") if isinstance(content, str) else content)
         fh.flush()
         os.fsync(fh.fileno())
 
 
-def _write_temp(path: Path, text: str) -> Path:
+def _write_temp(path: Path, text: str | bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
