@@ -24,8 +24,6 @@ A = TypeVar("A")
 B = TypeVar("B")
 T = TypeVar("T")
 
-_FAILED = b"!"
-_DONE = b"="
 
 
 def processors() -> int:
@@ -47,14 +45,15 @@ def both(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     """`(here(), there())`, with `there` run in a forked child while this process runs `here`."""
     if not can_fork():
         return here(), there()
-    child = _Child(there)
+    sent: list[B] = []
+    child = _Child(lambda send: send(there()))
     try:
         mine = here()
+        done = child.finish(sent.append)
     except BaseException:
         child.stop()
         raise
-    done, theirs = child.result()
-    return mine, theirs if done else there()
+    return mine, sent[0] if done else there()
 
 
 def shared_map(items: Sequence[T], here: Callable[[T], A], there: Callable[[T], B],
@@ -88,7 +87,7 @@ def shared_map(items: Sequence[T], here: Callable[[T], A], there: Callable[[T], 
         for taken in iter(take, None):
             send([(i, there(items[i])) for i in taken])
 
-    child = _StreamingChild(child_work)
+    child = _Child(child_work)
     mine: dict[int, A] = {}
     theirs: dict[int, A | B] = {}
 
@@ -114,37 +113,6 @@ def shared_map(items: Sequence[T], here: Callable[[T], A], there: Callable[[T], 
 
 
 class _Child:
-    """A forked process doing `job`; `result()` waits for what it sends back."""
-
-    def __init__(self, job: Callable[[], object]) -> None:
-        self.read_end, write_end = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: never returns
-            _run_child(job, self.read_end, write_end)
-        os.close(write_end)
-
-    def result(self) -> tuple[bool, object]:
-        """(True, the job's result), or (False, None) when the child failed in any way."""
-        with os.fdopen(self.read_end, "rb") as pipe:
-            sent = pipe.read()
-        os.waitpid(self.pid, 0)
-        if sent[:1] == _DONE:
-            try:
-                return True, pickle.loads(memoryview(sent)[1:])
-            except Exception:  # noqa: BLE001 - anything unexpected: the caller does the job itself
-                pass
-        return False, None
-
-    def stop(self) -> None:
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(self.pid, 0)
-        os.close(self.read_end)
-
-
-class _StreamingChild:
     """A forked process doing `job(send)`, which sends results as it goes: each one pickled,
     length-prefixed, into a pipe this process reads between its own work (`poll`)."""
 
@@ -155,7 +123,7 @@ class _StreamingChild:
         self.finished = self.failed = False
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns
-            _run_streaming_child(job, self.read_end, write_end)
+            _run_child(job, self.read_end, write_end)
         os.close(write_end)
         os.set_blocking(self.read_end, False)
 
@@ -195,14 +163,14 @@ class _StreamingChild:
                 break
             body = view[at + _MESSAGE.size: at + _MESSAGE.size + size]
             at += _MESSAGE.size + size
-            if kind == _DONE[0]:
+            if kind == _RESULTS:
                 try:
                     batch = pickle.loads(body)
                 except Exception:  # noqa: BLE001 - anything unexpected: the caller does the job itself
                     self.failed = True
                     break
                 receive(batch)
-            elif kind == _END[0]:
+            elif kind == _END:
                 self.finished = True
             else:
                 self.failed = True
@@ -223,7 +191,7 @@ class _StreamingChild:
             pass
 
 
-def _run_streaming_child(job: Callable[[Callable[[object], None]], None], read_end: int, write_end: int) -> None:
+def _run_child(job: Callable[[Callable[[object], None]], None], read_end: int, write_end: int) -> None:
     status = 1
     try:
         os.close(read_end)
@@ -242,15 +210,15 @@ def _run_streaming_child(job: Callable[[Callable[[object], None]], None], read_e
 
         def send(result: object) -> None:
             body = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            unsent.extend(_MESSAGE.pack(_DONE[0], len(body)))
+            unsent.extend(_MESSAGE.pack(_RESULTS, len(body)))
             unsent.extend(body)
             flush()
 
         try:
             job(send)
-            unsent.extend(_MESSAGE.pack(_END[0], 0))
+            unsent.extend(_MESSAGE.pack(_END, 0))
         except BaseException:  # noqa: BLE001 - the parent does it again and reports what it finds
-            unsent.extend(_MESSAGE.pack(_FAILED[0], 0))  # after whole messages only: a result is pickled first
+            unsent.extend(_MESSAGE.pack(_FAILED, 0))  # after whole messages only: a result is pickled first
         os.set_blocking(write_end, True)
         while unsent:
             del unsent[:os.write(write_end, unsent)]
@@ -270,23 +238,7 @@ def _widen(fd: int) -> None:
         pass
 
 
-_MESSAGE = struct.Struct("<BI")
-_END = b"."
+_MESSAGE = struct.Struct("<BI")  # kind, then the length of the pickled body that follows
+_RESULTS, _END, _FAILED = range(3)
 _TOKEN = struct.Struct("<I")
 _PIPE_CAPACITY = 16384  # bytes a pipe takes without a reader: 64 KiB on Linux, 16 KiB on macOS
-
-
-def _run_child(job: Callable[[], object], read_end: int, write_end: int) -> None:
-    status = 1
-    try:
-        os.close(read_end)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops the child quietly; the parent reports
-        try:
-            payload = _DONE + pickle.dumps(job(), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:  # noqa: BLE001 - the parent does it again and reports what it finds
-            payload = _FAILED
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(payload)
-        status = 0
-    finally:
-        os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
