@@ -242,7 +242,6 @@ def _mapping(lines: list[tuple[int, str]], at: int, indent: int, first: str | No
     """The mapping at `lines[at]`; `first`: its first line's content, when it follows `- ` there."""
     result: dict = {}
     n = len(lines)
-    typed = _typed
     while at < n:
         if first is None:
             line_indent, content = lines[at]
@@ -256,7 +255,7 @@ def _mapping(lines: list[tuple[int, str]], at: int, indent: int, first: str | No
         if m is None:
             raise _Outside
         key, rest = m.groups()
-        key = typed[key] if key in typed else _plain_value(key)  # a scalar: always hashable
+        key = _plain_value(key)  # a scalar: always hashable
         if key is NOT_PLAIN or key in result:
             raise _Outside
         at += 1
@@ -264,7 +263,7 @@ def _mapping(lines: list[tuple[int, str]], at: int, indent: int, first: str | No
         if rest:
             if deeper:
                 raise _Outside  # continuation lines of a plain scalar
-            value = typed[rest] if rest in typed else _scalar(rest)
+            value = _scalar(rest)
             if value is NOT_PLAIN:
                 raise _Outside
         elif deeper:

@@ -206,9 +206,8 @@ def _check_identifier(report: _Report, where: Location, name: str, what: str, ma
 def _build_table(report: _Report, ent: SourceEntity, fields_: list[_Field], max_len: int | None) -> Table | None:
     spec = ent.spec
     name = spec.table or naming.snake_case(spec.entity)
-    if not naming.IDENTIFIER.match(name) or (max_len is not None and len(name) > max_len):
-        where_table = ent.at("table") if spec.table else ent.at("entity")
-        _check_identifier(report, where_table, name, "table name", max_len, spec.entity, None)
+    where_table = ent.at("table") if spec.table else ent.at("entity")
+    if not _check_identifier(report, where_table, name, "table name", max_len, spec.entity, None):
         return None
     if spec.renamed_from is not None:
         _check_identifier(report, ent.at("renamed_from"), spec.renamed_from, "renamed_from", max_len, spec.entity, None)
@@ -356,10 +355,9 @@ class _FieldLocation(Location):
 def _build_column(report: _Report, f: _Field, table: str, max_len: int | None) -> Column | None:
     spec = f.spec
     name = f.name
-    here = _FieldLocation(f.owner.doc, f.owner.path, name, ())
-    if name not in report.identifiers or (max_len is not None and len(name) > max_len):
-        if not _check_identifier(report, here, name, "column name", max_len, f.owner.spec.entity, name):
-            return None
+    here = _field_at(f)
+    if not _check_identifier(report, here, name, "column name", max_len, f.owner.spec.entity, name):
+        return None
     written = spec.__dict__
     if "default" in written or "backfill" in written:
         key = known = None  # scalars of any type: 1 and 1.0 are equal keys but not equal SQL
