@@ -124,12 +124,13 @@ def _load_files(files: list[tuple[str, str]], meanwhile: Callable[[], None], par
     """Each file's entities, or its problems, in the order of `files`; and the tables of the
     entities that stand alone, built as their files were read (resolve.TableBuilder).
 
-    Files whose bytes `parsed` knows are not parsed again. Of the others, in a
-    large project a forked child parses YAML into plain data while this process
-    imports the later stages and then reads and validates files too; it validates
-    the child's files as they arrive, between its own (the validated objects would be
-    slower to send between processes than to build). Which process reads a file is
-    decided as they go (concurrency.shared_map).
+    Files whose bytes `parsed` knows are not parsed again. In a large project a forked
+    child reads files (and parses those `parsed` does not know) into plain data while
+    this process imports the later stages and then reads and validates files too; it
+    validates the child's files as they arrive, between its own (the validated objects
+    would be slower to send between processes than to build). Which process reads a
+    file is decided as they go (concurrency.shared_map). Of a file `parsed` knows, the
+    child sends only the text and digest: this process has the data.
     """
     builders = []
 
@@ -147,39 +148,25 @@ def _load_files(files: list[tuple[str, str]], meanwhile: Callable[[], None], par
             builders[0].add(ent)
         return entities, problems
 
-    def plain_read(i: int) -> tuple[str, Any, bytes] | None:
-        return _plain_read(*files[i], parsed)
+    def read_here(i: int) -> tuple[list[SourceEntity], list[Problem]]:
+        return loaded(i, _plain_read(*files[i], parsed))
 
-    remembered = _remembered(files, parsed) if parsed.known else {}
-    pending = [i for i in range(len(files)) if i not in remembered]
-    if len(pending) < _SHARED_READING_FROM:
+    def read_there(i: int) -> tuple | None:
+        found = _plain_read(*files[i], parsed)
+        return (found[0], found[2]) if found is not None and found[2] in parsed.known else found
+
+    def arrived(i: int, sent: tuple | None) -> tuple[list[SourceEntity], list[Problem]]:
+        if sent is not None and len(sent) == 2:  # a known file's text and digest
+            sent = (sent[0], parsed.known[sent[1]], sent[1])
+        return loaded(i, sent)
+
+    if len(files) < _SHARED_READING_FROM:
         prepare()
-        return [loaded(i, remembered[i] if i in remembered else plain_read(i)) for i in range(len(files))], builders[0]
+        return [read_here(i) for i in range(len(files))], builders[0]
     from codegen.concurrency import shared_map
 
-    mine, theirs = shared_map(pending, lambda i: loaded(i, plain_read(i)), plain_read, prepare, arrived=loaded)
-    result = {i: loaded(i, found) for i, found in remembered.items()}
-    for index, i in enumerate(pending):
-        result[i] = mine[index] if index in mine else theirs[index]
-    return [result[i] for i in range(len(files))], builders[0]
-
-
-def _remembered(files: list[tuple[str, str]], parsed: ParsedFiles) -> dict[int, tuple[str, Any, bytes]]:
-    """The files `parsed` knows by their bytes, with their text and data, by index in `files`."""
-    found = {}
-    for i, (path, _shown) in enumerate(files):
-        try:
-            with open(path, "rb") as file:
-                raw = file.read()
-        except OSError:
-            continue  # read again, and reported, with the others
-        key = digest(raw)
-        if key in parsed.known:
-            try:
-                found[i] = (_decoded(raw), parsed.known[key], key)
-            except UnicodeDecodeError:
-                continue
-    return found
+    mine, theirs = shared_map(range(len(files)), read_here, read_there, prepare, arrived=arrived)
+    return [mine[i] if i in mine else theirs[i] for i in range(len(files))], builders[0]
 
 
 def _load_file(path: str, shown: str, read: tuple[str, Any, bytes] | None) -> tuple[list[SourceEntity], list[Problem]]:
