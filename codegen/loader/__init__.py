@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
     from codegen.loader.resolve import SourceEntity, TableBuilder
+    from codegen.loader.specs import EntityDef
     from codegen.loader.yaml_source import Document
     from codegen.model import Schema
 
@@ -132,6 +133,8 @@ def _load_files(files: list[tuple[str, str]], meanwhile: Callable[[], None], par
     file is decided as they go (concurrency.shared_map). Of a file `parsed` knows, the
     child sends only the text and digest: this process has the data.
     """
+    from codegen.loader.specs import entity as validated  # before the fork: both processes use it
+
     builders = []
 
     def prepare() -> None:
@@ -140,10 +143,11 @@ def _load_files(files: list[tuple[str, str]], meanwhile: Callable[[], None], par
         builders.append(TableBuilder(max_identifier_length))
         meanwhile()
 
-    def loaded(i: int, found: tuple[str, Any, bytes] | None) -> tuple[list[SourceEntity], list[Problem]]:
+    def loaded(i: int, found: tuple[str, Any, bytes] | None,
+               spec: EntityDef | None = None) -> tuple[list[SourceEntity], list[Problem]]:
         if found is not None:
             parsed.seen[found[2]] = found[1]
-        entities, problems = _load_file(*files[i], found)
+        entities, problems = _load_file(*files[i], found, spec)
         for ent in entities:
             builders[0].add(ent)
         return entities, problems
@@ -153,12 +157,21 @@ def _load_files(files: list[tuple[str, str]], meanwhile: Callable[[], None], par
 
     def read_there(i: int) -> tuple | None:
         found = _plain_read(*files[i], parsed)
-        return (found[0], found[2]) if found is not None and found[2] in parsed.known else found
+        if found is None:
+            return None
+        text, data, key = found
+        # A file of one entity is validated here too, when the fast path is sure of it.
+        spec = validated(data) if type(data) is dict and "entity" in data else None
+        return (text, key, spec) if key in parsed.known else (text, data, key, spec)
 
     def arrived(i: int, sent: tuple | None) -> tuple[list[SourceEntity], list[Problem]]:
-        if sent is not None and len(sent) == 2:  # a known file's text and digest
-            sent = (sent[0], parsed.known[sent[1]], sent[1])
-        return loaded(i, sent)
+        if sent is None:
+            return loaded(i, None)
+        if len(sent) == 3:  # a known file: its text, digest and definition
+            text, key, spec = sent
+            return loaded(i, (text, parsed.known[key], key), spec)
+        text, data, key, spec = sent
+        return loaded(i, (text, data, key), spec)
 
     if len(files) < _SHARED_READING_FROM:
         prepare()
@@ -169,7 +182,14 @@ def _load_files(files: list[tuple[str, str]], meanwhile: Callable[[], None], par
     return [mine[i] if i in mine else theirs[i] for i in range(len(files))], builders[0]
 
 
-def _load_file(path: str, shown: str, read: tuple[str, Any, bytes] | None) -> tuple[list[SourceEntity], list[Problem]]:
+def _load_file(path: str, shown: str, read: tuple[str, Any, bytes] | None,
+               spec: EntityDef | None = None) -> tuple[list[SourceEntity], list[Problem]]:
+    """`spec`: the definition of the one entity of `read`, validated by specs.entity elsewhere."""
+    if spec is not None:
+        from codegen.loader.resolve import SourceEntity
+        from codegen.loader.yaml_source import Document
+
+        return [SourceEntity(spec, shown, Document(shown, read[0]), ())], []
     try:
         return _entities_of(path, shown, read), []
     except UserError as exc:
