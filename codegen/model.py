@@ -161,7 +161,10 @@ class Table:
     origin: Location | None = field(default=None, compare=False)
 
     def column(self, name: str) -> Column | None:
-        return next((c for c in self.columns if c.name == name), None)
+        for c in self.columns:  # a loop, not next() over a generator: resolution asks this per reference
+            if c.name == name:
+                return c
+        return None
 
     @property
     def constraint_names(self) -> tuple[str, ...]:

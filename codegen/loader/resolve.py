@@ -614,9 +614,9 @@ def _check_unique_names(report: _Report, tables: list[tuple[SourceEntity, Table]
     for ent, table in tables:
         if table.external:
             continue
-        names = [*table.constraint_names, *(i.name for i in table.indexes)]
-        if any(c.type.kind == "enum" for c in table.columns):
-            names += [c.type.enum_name for c in table.columns if c.type.enum_name]
+        # Only enum columns have an enum_name (_build_column): one pass, not a test for an enum first.
+        names = [*table.constraint_names, *(i.name for i in table.indexes),
+                 *[c.type.enum_name for c in table.columns if c.type.enum_name]]
         for name in names:
             if name in seen and seen[name] != table.name:
                 report.error(ent.at("entity"), f"the name `{name}` is used in tables `{seen[name]}` and `{table.name}`",
