@@ -31,6 +31,8 @@ def check_against_snapshot(old: Schema, new: Schema) -> None:
                                          f"remove the other entity with `table: {hint}`, or drop the hint"))
                 continue
             before = old_tables[hint]
+        if before is table:  # the snapshot's table is this one (snapshot.read_snapshot reuses unchanged tables)
+            continue
         problems += _column_problems(before, table)
     if problems:
         raise UserError(problems)

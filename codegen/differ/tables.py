@@ -24,8 +24,9 @@ def diff_tables(old: Schema, new: Schema) -> list[Operation]:
         ops += [CreateEnum(e) for e in enums_of(new_tables[name])]
         ops.append(CreateTable(new_tables[name]))
     for name in common:
-        if old_tables[name] != new_tables[name]:  # equal tables give no operations; most tables are unchanged
-            ops += diff_table(old_tables[name], new_tables[name])
+        before, after = old_tables[name], new_tables[name]
+        if before is not after and before != after:  # equal tables give no operations; most tables are unchanged
+            ops += diff_table(before, after)
     return ops
 
 
