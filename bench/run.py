@@ -2,11 +2,12 @@
 
     python bench/run.py                       # N = 100, 1,000, 10,000; 3 runs; Alembic as the peer
     python bench/run.py --sizes 100,1000 --runs 5 --peers alembic,drizzle
+    python bench/run.py --runs 5 --peer-runs 3 --peers alembic,drizzle   # the peers' runs are minutes each
 
 Every tool gets the same logical schema: N tables of 10 columns (an integer
 key, seven strings, a unique code, a nullable foreign key to the previous
 table), one index and one unique constraint each. Whole processes are timed
-(median and spread of --runs), with peak memory: the largest resident set of
+(median and spread of --runs; of --peer-runs for the peers), with peak memory: the largest resident set of
 the process and its children (wait4's ru_maxrss; codegen's forked child shares
 the parent's pages, copy on write):
 
@@ -312,11 +313,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--peer-runs", type=int, default=None,
+                        help="runs of each peer (default: --runs); Alembic takes minutes per run at N=10,000")
     parser.add_argument("--peers", default="alembic", help="comma-separated: alembic, drizzle (or none)")
     parser.add_argument("--no-profile", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     peers = {p for p in args.peers.split(",") if p and p != "none"}
+    peer_runs = args.peer_runs or args.runs
     rows = []
     root = Path(tempfile.mkdtemp(prefix="codegen-bench-"))
     try:
@@ -332,12 +336,12 @@ def main() -> None:
                 empty = ws.alembic_base(applied=False)
                 applied = ws.alembic_base(applied=True)
                 autogen = ALEMBIC + ["revision", "--autogenerate", "-m", "bench"]
-                peers_initial["alembic"] = measure(autogen, args.runs, lambda: ws.fresh(empty))
-                peers_incremental["alembic"] = measure(autogen, args.runs, lambda: ws.fresh(applied))
+                peers_initial["alembic"] = measure(autogen, peer_runs, lambda: ws.fresh(empty))
+                peers_incremental["alembic"] = measure(autogen, peer_runs, lambda: ws.fresh(applied))
             if drizzle_tools is not None:
                 drizzle = ["npx", "drizzle-kit", "generate", "--config", "drizzle.config.json"]
-                peers_initial["drizzle-kit"] = measure(drizzle, args.runs, lambda: drizzle_project(ws, drizzle_tools, False))
-                peers_incremental["drizzle-kit"] = measure(drizzle, args.runs, lambda: drizzle_project(ws, drizzle_tools, True))
+                peers_initial["drizzle-kit"] = measure(drizzle, peer_runs, lambda: drizzle_project(ws, drizzle_tools, False))
+                peers_incremental["drizzle-kit"] = measure(drizzle, peer_runs, lambda: drizzle_project(ws, drizzle_tools, True))
             generate = CODEGEN + ["-q", "generate", "-m", "bench"]
             rows.append((INITIAL, n, measure(generate, args.runs, lambda: ws.fresh(base)), peers_initial))
             rows.append((INCREMENTAL, n,
@@ -360,7 +364,7 @@ def main() -> None:
             rows.append((FIRST_CHECK, n,
                          measure(check, args.runs, lambda: ws.fresh(generated, ws.cloned)), {}))
             rows.append((CACHED_CHECK, n, measure(check, args.runs, checked_once), {}))
-        print_report(rows, sizes, peers, drizzle_tools is not None)
+        print_report(rows, sizes, peers, drizzle_tools is not None, (args.runs, peer_runs))
         print_goals(rows)
         if not args.no_profile:
             largest = Workspace(root / f"n{max(sizes)}", max(sizes))
@@ -426,10 +430,11 @@ def print_goals(rows) -> None:
         print("\n".join(lines))
 
 
-def print_report(rows, sizes, peers, drizzle_ran) -> None:
+def print_report(rows, sizes, peers, drizzle_ran, runs: tuple[int, int] = (3, 3)) -> None:
     cpu = platform.processor() or platform.machine()
     print(f"codegen benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}")
     print(f"machine speed: a pure-Python loop of 5,000,000 additions takes {machine_seconds():.2f} s (bench/run.py machine_seconds)")
+    print(f"runs: {runs[0]} of each codegen row, {runs[1]} of each peer (median and spread)")
     if "drizzle" in peers and not drizzle_ran:
         print("drizzle-kit: not measured (npx missing or npm install failed)")
     print()
