@@ -126,12 +126,13 @@ def _load_files(files: list[tuple[str, str]], meanwhile: Callable[[], None], par
     entities that stand alone, built as their files were read (resolve.TableBuilder).
 
     Files whose bytes `parsed` knows are not parsed again. In a large project a forked
-    child reads files (and parses those `parsed` does not know) into plain data while
-    this process imports the later stages and then reads and validates files too; it
-    validates the child's files as they arrive, between its own (the validated objects
-    would be slower to send between processes than to build). Which process reads a
-    file is decided as they go (concurrency.shared_map). Of a file `parsed` knows, the
-    child sends only the text and digest: this process has the data.
+    child reads files (and parses those `parsed` does not know) into plain data, and
+    validates the files of one entity, while this process imports the later stages and
+    then reads and validates files too; it takes the child's files as they arrive,
+    between its own, and builds their tables (tables would be slower to send between
+    processes than to build). Which process reads a file is decided as they go
+    (concurrency.shared_map). Of a file `parsed` knows, the child sends no data: this
+    process has it.
     """
     from codegen.loader.specs import entity as validated  # before the fork: both processes use it
 
@@ -155,23 +156,20 @@ def _load_files(files: list[tuple[str, str]], meanwhile: Callable[[], None], par
     def read_here(i: int) -> tuple[list[SourceEntity], list[Problem]]:
         return loaded(i, _plain_read(*files[i], parsed))
 
-    def read_there(i: int) -> tuple | None:
+    def read_there(i: int) -> tuple[str, Any, bytes, EntityDef | None] | None:
         found = _plain_read(*files[i], parsed)
         if found is None:
             return None
         text, data, key = found
         # A file of one entity is validated here too, when the fast path is sure of it.
         spec = validated(data) if type(data) is dict and "entity" in data else None
-        return (text, key, spec) if key in parsed.known else (text, data, key, spec)
+        return text, None if key in parsed.known else data, key, spec
 
-    def arrived(i: int, sent: tuple | None) -> tuple[list[SourceEntity], list[Problem]]:
+    def arrived(i: int, sent: tuple[str, Any, bytes, EntityDef | None] | None) -> tuple[list[SourceEntity], list[Problem]]:
         if sent is None:
             return loaded(i, None)
-        if len(sent) == 3:  # a known file: its text, digest and definition
-            text, key, spec = sent
-            return loaded(i, (text, parsed.known[key], key), spec)
         text, data, key, spec = sent
-        return loaded(i, (text, data, key), spec)
+        return loaded(i, (text, parsed.known[key] if key in parsed.known else data, key), spec)
 
     if len(files) < _SHARED_READING_FROM:
         prepare()
@@ -185,13 +183,8 @@ def _load_files(files: list[tuple[str, str]], meanwhile: Callable[[], None], par
 def _load_file(path: str, shown: str, read: tuple[str, Any, bytes] | None,
                spec: EntityDef | None = None) -> tuple[list[SourceEntity], list[Problem]]:
     """`spec`: the definition of the one entity of `read`, validated by specs.entity elsewhere."""
-    if spec is not None:
-        from codegen.loader.resolve import SourceEntity
-        from codegen.loader.yaml_source import Document
-
-        return [SourceEntity(spec, shown, Document(shown, read[0]), ())], []
     try:
-        return _entities_of(path, shown, read), []
+        return _entities_of(path, shown, read, spec), []
     except UserError as exc:
         return [], exc.problems
 
@@ -238,7 +231,8 @@ def _display(path: str, root: Path | None) -> str:
         return path
 
 
-def _entities_of(path: str, shown: str, read: tuple[str, Any, bytes] | None) -> list[SourceEntity]:
+def _entities_of(path: str, shown: str, read: tuple[str, Any, bytes] | None,
+                 spec: EntityDef | None = None) -> list[SourceEntity]:
     from codegen.loader.yaml_source import Document
 
     if read is not None:
@@ -265,14 +259,16 @@ def _entities_of(path: str, shown: str, read: tuple[str, Any, bytes] | None) -> 
             raise UserError.at(shown, "`entities:` must be a list of entities", "write `entities:` then `- entity: Name` items",
                                *doc.position(("entities",)))
         return [_validate(doc, ("entities", i), item) for i, item in enumerate(items)]
-    return [_validate(doc, (), data)]
+    return [_validate(doc, (), data, spec)]
 
 
-def _validate(doc: Document, path: tuple[Any, ...], item: Any) -> SourceEntity:
+def _validate(doc: Document, path: tuple[Any, ...], item: Any, spec: EntityDef | None = None) -> SourceEntity:
+    """`spec`: `item` as specs.entity made it already (in the forked child)."""
     from codegen.loader import specs
     from codegen.loader.resolve import SourceEntity
 
-    spec = specs.entity(item)
+    if spec is None:
+        spec = specs.entity(item)
     if spec is None:  # not surely valid: pydantic decides, and words what is wrong
         from pydantic import ValidationError
 
