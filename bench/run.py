@@ -430,7 +430,7 @@ def print_goals(rows) -> None:
         print("\n".join(lines))
 
 
-def print_report(rows, sizes, peers, drizzle_ran, runs: tuple[int, int] = (3, 3)) -> None:
+def print_report(rows, sizes, peers, drizzle_ran, runs: tuple[int, int]) -> None:
     cpu = platform.processor() or platform.machine()
     print(f"codegen benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}")
     print(f"machine speed: a pure-Python loop of 5,000,000 additions takes {machine_seconds():.2f} s (bench/run.py machine_seconds)")

@@ -25,7 +25,6 @@ B = TypeVar("B")
 T = TypeVar("T")
 
 
-
 def processors() -> int:
     """Processors this run may use: `CODEGEN_JOBS` when set, else those the OS gives the process."""
     wanted = os.environ.get("CODEGEN_JOBS", "").strip()
