@@ -59,14 +59,15 @@ def enabled() -> bool:
     return os.environ.get("CODEGEN_NO_CACHE", "") in ("", "0")
 
 
-def fingerprint(project: Project, entity_texts: list[tuple[str, bytes]], snapshot: bytes | None) -> str:
-    """Digest of every input of the entities-vs-snapshot comparison."""
+def fingerprint(project: Project, entity_digests: list[tuple[str, bytes]], snapshot: bytes | None) -> str:
+    """Digest of every input of the entities-vs-snapshot comparison. `entity_digests`: each entity
+    file's path as shown and the digest of its bytes (loader.file_digests, ParsedFiles.digests)."""
     digest = hashlib.blake2b(digest_size=20)
     for part in (__version__, _code_stamp(), project.dialect, project.format):
         digest.update(part.encode() + b"\0")
-    for name, data in entity_texts:
-        digest.update(b"%s\0%d\0" % (name.encode(), len(data)))
-        digest.update(data)
+    for name, file_digest in entity_digests:
+        digest.update(b"%s\0%d\0" % (name.encode(), len(file_digest)))
+        digest.update(file_digest)
     digest.update(b"snapshot\0" + (snapshot if snapshot is not None else b"<none>"))
     return digest.hexdigest()
 
@@ -85,23 +86,19 @@ def _code_stamp() -> str:
     return ",".join(parts)
 
 
-def entity_texts(project: Project) -> list[tuple[str, bytes]]:
-    from codegen.loader import entity_files
-
-    return [(project.shown(path), path.read_bytes()) for path in entity_files(project.entities)]
-
-
-def recall(project: Project, current: str) -> InSync | None:
-    """The remembered agreement, if it was made from exactly these inputs."""
+def recall(project: Project) -> InSync | None:
+    """The agreement last remembered in this checkout, if any: it holds for the inputs whose
+    fingerprint it gives. Looked up before any fingerprint is worked out, so that a checkout
+    that has none (a fresh clone, CI) reads no file twice."""
     if not enabled():
         return None
     try:
         data = json.loads((project.root / CACHE_FOLDER / _IN_SYNC).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("fingerprint") != current:
+    if not isinstance(data, dict) or not isinstance(data.get("fingerprint"), str):
         return None
-    return InSync(current, data.get("migration"), data.get("dialect"))
+    return InSync(data["fingerprint"], data.get("migration"), data.get("dialect"))
 
 
 def remember(project: Project, current: str, migration: str | None, dialect: str | None) -> None:

@@ -44,6 +44,8 @@ class State:
     table_texts: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
     # The parsed entity files for the project's cache, when they changed (`keep_parsed`).
     parsed_cache: bytes | None = field(default=None, repr=False, compare=False)
+    # Each entity file as loaded: its path as shown and the digest of its bytes (ParsedFiles.digests).
+    entity_digests: tuple[tuple[str, bytes], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def hazards(self) -> list[Hazard]:
@@ -131,7 +133,8 @@ def state_against(project: Project, snapshot: Snapshot | Callable[[Schema], Snap
     comparison = compare(snapshot.schema, schema)
     target = PortableAlembic() if project.format == "alembic" else dialect
     up = plan(comparison.ops, target, comparison.renamed_old, schema)
-    return State(project, snapshot, schema, tuple(up), tuple(likely_renames(comparison.ops)), parsed_cache=parsed_cache)
+    return State(project, snapshot, schema, tuple(up), tuple(likely_renames(comparison.ops)), parsed_cache=parsed_cache,
+                 entity_digests=tuple(parsed.digests))
 
 
 def keep_parsed(state: State) -> None:
@@ -163,24 +166,28 @@ def check_state(project: Project) -> State:
     snapshot's schema are left empty): all `check` needs is that nothing is
     pending and which migration the snapshot came from.
     """
+    from codegen.loader import file_digests
     from codegen.model import Schema
     from codegen.snapshot import Snapshot
 
-    before = _fingerprint(project)
-    known = cache.recall(project, before)
-    if known is not None:
+    snapshot = _snapshot_bytes(project)
+    known = cache.recall(project)
+    if known is not None and known.fingerprint == cache.fingerprint(
+            project, file_digests(project.entities, project.root), snapshot):
         return State(project, Snapshot(Schema(), known.migration, known.dialect), Schema(), ())
     state = load_state(project, remember=True)
     if not state.up:  # a check that finds a difference writes nothing
         keep_parsed(state)
-        if _fingerprint(project) == before:  # nothing changed while loading
-            cache.remember(project, before, state.snapshot.migration, state.snapshot.dialect)
+        # Remembered for the entity files as they were loaded, and the snapshot when it did not
+        # change while they were: a file changed since is read differently by the next check.
+        if _snapshot_bytes(project) == snapshot:
+            cache.remember(project, cache.fingerprint(project, list(state.entity_digests), snapshot),
+                           state.snapshot.migration, state.snapshot.dialect)
     return state
 
 
-def _fingerprint(project: Project) -> str:
-    snapshot = project.snapshot.read_bytes() if project.snapshot.is_file() else None
-    return cache.fingerprint(project, cache.entity_texts(project), snapshot)
+def _snapshot_bytes(project: Project) -> bytes | None:
+    return project.snapshot.read_bytes() if project.snapshot.is_file() else None
 
 
 def creation_time() -> dt.datetime:

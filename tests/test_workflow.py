@@ -297,6 +297,51 @@ def test_check_remembers_agreement_and_forgets_it_on_any_change(repo, monkeypatc
     assert result.exit_code == 1 and "customer.email" in result.output  # the snapshot's bytes are an input too
 
 
+def test_a_first_check_reads_each_entity_file_once(repo, monkeypatch):
+    """Without a remembered agreement (a fresh clone, CI) there is nothing to compare a
+    fingerprint with: the files are read by the loader alone, and what it read is remembered."""
+    import builtins
+    import io
+
+    repo.write("entities/order.yaml", ORDER)
+    assert repo.run("generate", "-m", "orders").exit_code == 0
+    shutil.rmtree(repo.root / ".codegen_cache")
+    opened: list[str] = []
+    real_open = builtins.open
+
+    def counting_open(file, *args, **kwargs):
+        if str(file).endswith(".yaml") and "entities" in str(file):
+            opened.append(os.path.basename(str(file)))
+        return real_open(file, *args, **kwargs)
+
+    for module in (builtins, io):  # pathlib opens files through io.open
+        monkeypatch.setattr(module, "open", counting_open)
+    assert repo.run("check").exit_code == 0
+    assert sorted(opened) == ["customer.yaml", "order.yaml"]
+    opened.clear()
+    assert repo.run("check").exit_code == 0  # remembered: the files are only digested
+    assert sorted(opened) == ["customer.yaml", "order.yaml"]
+
+
+def test_check_remembers_the_entity_files_as_it_loaded_them(repo, monkeypatch):
+    """A file edited while `check` loads the entities was not part of its answer: the next
+    check loads them again."""
+    import codegen.pipeline
+
+    shutil.rmtree(repo.root / ".codegen_cache")
+    keep_parsed = codegen.pipeline.keep_parsed
+
+    def edited_meanwhile(state):
+        repo.write("entities/customer.yaml", CUSTOMER + "  email: string?\n")
+        keep_parsed(state)
+
+    monkeypatch.setattr(codegen.pipeline, "keep_parsed", edited_meanwhile)
+    assert repo.run("check").exit_code == 0  # it loaded the file before the edit
+    monkeypatch.undo()
+    result = repo.run("check")
+    assert result.exit_code == 1 and "+ add column customer.email" in result.output
+
+
 def test_check_without_the_cache(repo):
     shutil.rmtree(repo.root / ".codegen_cache")  # the fixture's generate wrote one
     assert repo.run("check", env={"CODEGEN_NO_CACHE": "1"}).exit_code == 0

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from codegen.errors import Problem, UserError, did_you_mean
+from codegen.loader.plain_yaml import NOT_PLAIN
 
 # The stages after reading are imported when entities are loaded, not by every
 # `import codegen.loader` (config.py reads YAML through this package); pydantic
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from codegen.loader.yaml_source import Document
     from codegen.model import Schema
 
-__all__ = ["load_schema", "entity_files", "ParsedFiles"]
+__all__ = ["load_schema", "entity_files", "file_digests", "ParsedFiles"]
 
 
 @dataclass
@@ -39,6 +40,10 @@ class ParsedFiles:
 
     known: Mapping[bytes, Any] = field(default_factory=dict)
     seen: dict[bytes, Any] = field(default_factory=dict)
+    # Filled by load_schema: each entity file's path as shown and the digest of the bytes it
+    # was loaded from (`file_digests` gives the same for the files as they are now). A `check`
+    # that finds no difference remembers these (cache.fingerprint) without reading the files again.
+    digests: list[tuple[str, bytes]] = field(default_factory=list)
     # Given: what is kept of `seen` (cache.parsed_content), made as soon as every file is read,
     # when `seen` differs from `known`; then the data is let go before resolution: holding it
     # through resolution added 28 MB to the peak at 10,000 files.
@@ -56,6 +61,15 @@ class ParsedFiles:
 
 def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def file_digests(folder: Path, display_root: Path | None) -> list[tuple[str, bytes]]:
+    """What load_schema records in `ParsedFiles.digests`, for the entity files as they are now."""
+    found = []
+    for path in entity_paths(folder):
+        with open(path, "rb") as file:
+            found.append((_display(path, display_root), digest(file.read())))
+    return found
 
 
 def entity_files(folder: Path) -> list[Path]:
@@ -103,14 +117,15 @@ def load_schema(folder: Path, max_identifier_length: int | None, display_root: P
     files = [(path, _display(path, display_root)) for path in entity_paths(folder)]
     sources: list[SourceEntity] = []
     problems: list[Problem] = []
-    loaded, built = _load_files(files, meanwhile, parsed if parsed is not None else ParsedFiles(), max_identifier_length)
+    parsed = parsed if parsed is not None else ParsedFiles()
+    loaded, built, keys = _load_files(files, meanwhile, parsed, max_identifier_length)
     for found, wrong in loaded:
         sources.extend(found)
         problems.extend(wrong)
     if problems:
         raise UserError(problems)
-    if parsed is not None:
-        parsed.seal()
+    parsed.digests = [(shown, key) for (_path, shown), key in zip(files, keys) if key is not None]
+    parsed.seal()
     from codegen.loader.resolve import resolve
 
     return resolve(sources, max_identifier_length, built)
@@ -121,9 +136,11 @@ _SHARED_READING_FROM = 200
 
 
 def _load_files(files: list[tuple[str, str]], meanwhile: Callable[[], None], parsed: ParsedFiles,
-                max_identifier_length: int | None) -> tuple[list[tuple[list[SourceEntity], list[Problem]]], TableBuilder]:
-    """Each file's entities, or its problems, in the order of `files`; and the tables of the
-    entities that stand alone, built as their files were read (resolve.TableBuilder).
+                max_identifier_length: int | None
+                ) -> tuple[list[tuple[list[SourceEntity], list[Problem]]], TableBuilder, list[bytes | None]]:
+    """Each file's entities, or its problems, in the order of `files`; the tables of the
+    entities that stand alone, built as their files were read (resolve.TableBuilder); and the
+    digest of each file's bytes (None for a file that could not be read as text).
 
     Files whose bytes `parsed` knows are not parsed again. In a large project a forked
     child reads files (and parses those `parsed` does not know) into plain data, and
@@ -137,6 +154,7 @@ def _load_files(files: list[tuple[str, str]], meanwhile: Callable[[], None], par
     from codegen.loader.specs import entity as validated  # before the fork: both processes use it
 
     builders = []
+    keys: list[bytes | None] = [None] * len(files)
 
     def prepare() -> None:
         from codegen.loader.resolve import TableBuilder  # imported here, not in the child
@@ -147,17 +165,19 @@ def _load_files(files: list[tuple[str, str]], meanwhile: Callable[[], None], par
     def loaded(i: int, found: tuple[str, Any, bytes] | None,
                spec: EntityDef | None = None) -> tuple[list[SourceEntity], list[Problem]]:
         if found is not None:
-            parsed.seen[found[2]] = found[1]
+            keys[i] = found[2]
+            if found[1] is not NOT_PLAIN:
+                parsed.seen[found[2]] = found[1]
         entities, problems = _load_file(*files[i], found, spec)
         for ent in entities:
             builders[0].add(ent)
         return entities, problems
 
     def read_here(i: int) -> tuple[list[SourceEntity], list[Problem]]:
-        return loaded(i, _plain_read(*files[i], parsed))
+        return loaded(i, _read(files[i][0], parsed))
 
     def read_there(i: int) -> tuple[str, Any, bytes, EntityDef | None] | None:
-        found = _plain_read(*files[i], parsed)
+        found = _read(files[i][0], parsed)
         if found is None:
             return None
         text, data, key = found
@@ -173,11 +193,11 @@ def _load_files(files: list[tuple[str, str]], meanwhile: Callable[[], None], par
 
     if len(files) < _SHARED_READING_FROM:
         prepare()
-        return [read_here(i) for i in range(len(files))], builders[0]
+        return [read_here(i) for i in range(len(files))], builders[0], keys
     from codegen.concurrency import shared_map
 
     mine, theirs = shared_map(range(len(files)), read_here, read_there, prepare, arrived=arrived)
-    return [mine[i] if i in mine else theirs[i] for i in range(len(files))], builders[0]
+    return [mine[i] if i in mine else theirs[i] for i in range(len(files))], builders[0], keys
 
 
 def _load_file(path: str, shown: str, read: tuple[str, Any, bytes] | None,
@@ -189,10 +209,11 @@ def _load_file(path: str, shown: str, read: tuple[str, Any, bytes] | None,
         return [], exc.problems
 
 
-def _plain_read(path: str, shown: str, parsed: ParsedFiles) -> tuple[str, Any, bytes] | None:
-    """A file's text, data and digest when it is plain YAML (or known to `parsed`); None
-    sends it to `_entities_of`, which reads it with PyYAML and reports its mistakes."""
-    from codegen.loader.plain_yaml import NOT_PLAIN, read_plain
+def _read(path: str, parsed: ParsedFiles) -> tuple[str, Any, bytes] | None:
+    """A file's text, its data when it is plain YAML (or known to `parsed`), else NOT_PLAIN
+    (`_entities_of` reads it with PyYAML then, which reports its mistakes), and the digest of
+    its bytes. None when it is not UTF-8 text: `_entities_of` says so."""
+    from codegen.loader.plain_yaml import read_plain
 
     try:
         with open(path, "rb") as file:
@@ -204,7 +225,7 @@ def _plain_read(path: str, shown: str, parsed: ParsedFiles) -> tuple[str, Any, b
     data = parsed.known.get(key, NOT_PLAIN)
     if data is NOT_PLAIN:
         data = read_plain(text)
-    return None if data is NOT_PLAIN else (text, data, key)
+    return text, data, key
 
 
 def _text_of(path: str) -> str:
@@ -233,11 +254,15 @@ def _display(path: str, root: Path | None) -> str:
 
 def _entities_of(path: str, shown: str, read: tuple[str, Any, bytes] | None,
                  spec: EntityDef | None = None) -> list[SourceEntity]:
-    from codegen.loader.yaml_source import Document
+    from codegen.loader.yaml_source import Document, read_yaml
 
-    if read is not None:
+    if read is not None and read[1] is not NOT_PLAIN:
         text, data, _key = read
         doc = Document(shown, text)
+    elif read is not None:
+        text = read[0]
+        data = read_yaml(text, shown)
+        doc = Document(shown, text, data)
     else:
         try:
             text = _text_of(path)

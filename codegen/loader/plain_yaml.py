@@ -30,7 +30,17 @@ from yaml.nodes import ScalarNode
 
 __all__ = ["read_plain"]
 
-NOT_PLAIN = object()  # private sentinel: "outside the subset"
+class _NotPlain:
+    """The answer "outside the subset". Pickled as a reference to NOT_PLAIN, so that it is
+    still NOT_PLAIN when a forked child sends it (loader._load_files)."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> str:
+        return "NOT_PLAIN"
+
+
+NOT_PLAIN = _NotPlain()
 
 # A plain scalar this reader accepts: no indicator first, no `:`, `#`, `,`,
 # quote, bracket or backslash anywhere, so block and flow context agree on it.
