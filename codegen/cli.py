@@ -3,6 +3,10 @@
 Exit statuses (DESIGN.md): 0 success or nothing to do; 1 `check` found a
 difference; 2 bad input or usage, with file:line and the fix. A user mistake
 never shows a traceback: `UserError` is caught here and nowhere else.
+
+This module imports click and little else: `codegen --help` should answer at
+once (issue 6), so what a command needs, even pathlib, is imported when the
+command runs. Paths from options arrive as text and become `Path`s there.
 """
 
 from __future__ import annotations
@@ -11,13 +15,14 @@ import gc
 import os
 import sys
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from codegen import __version__
-from codegen.errors import UserError
-from codegen.history import list_migrations
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -35,6 +40,8 @@ def _keep_to_exit(*objects: object) -> None:
 
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):
+        from codegen.errors import UserError
+
         try:
             return super().invoke(ctx)
         except UserError as exc:
@@ -45,27 +52,30 @@ class _Group(click.Group):
 
 @dataclass(frozen=True)
 class Options:
-    config_path: Path | None
+    config_path: str | None
     quiet: bool
     verbose: bool
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="codegen")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="codegen.yaml to use (default: found in this folder or a parent).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and what was written.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print the changes a SQLite rebuild stands for.")
 @click.pass_context
-def cli(ctx: click.Context, config_path: Path | None, quiet: bool, verbose: bool) -> None:
+def cli(ctx: click.Context, config_path: str | None, quiet: bool, verbose: bool) -> None:
     """Turn YAML entity definitions into reviewed database migrations."""
     ctx.obj = Options(config_path, quiet, verbose)
 
 
 def _project(ctx: click.Context):
+    from pathlib import Path
+
     from codegen.config import load_project
 
-    return load_project(ctx.obj.config_path, Path.cwd())
+    config_path = ctx.obj.config_path
+    return load_project(None if config_path is None else Path(config_path), Path.cwd())
 
 
 # -- output: short, coloured on a terminal, plain otherwise (NO_COLOR respected) --------------------
@@ -96,14 +106,16 @@ def _problem(finding) -> None:
 @click.option("--dialect", type=click.Choice(["postgresql", "sqlite"]), default="postgresql", show_default=True)
 @click.option("--format", "format_", type=click.Choice(["sql", "alembic"]), default="sql", show_default=True,
               help="alembic: revision scripts, with alembic.ini, env.py and versions/ set up.")
-@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+@click.option("--dir", "folder", type=click.Path(file_okay=False), default=".",
               help="Project folder (default: the current folder).")
-def init(dialect: str, format_: str, folder: Path) -> None:
+def init(dialect: str, format_: str, folder: str) -> None:
     """Create codegen.yaml, an example entity and an empty migrations folder."""
+    from pathlib import Path
+
     from codegen.scaffold import init_project
 
     ctx = click.get_current_context()
-    for path in init_project(folder, dialect, format_):
+    for path in init_project(Path(folder), dialect, format_):
         _say(ctx, f"created {path}")
     _say(ctx, 'next: edit the entities, then run `codegen generate -m "initial"`')
 
@@ -195,6 +207,7 @@ def lint(ctx: click.Context, since: str | None, format_: str) -> None:
 
 
 def _lint(state, since):
+    from codegen.history import list_migrations
     from codegen.integrity import ordered_chain
     from codegen.report import lint_findings
 
@@ -215,6 +228,7 @@ def _echo_report(command: str, state, found, up_sql: str | None = None, markdown
 @click.pass_context
 def verify(ctx: click.Context, url: str | None) -> None:
     """Replay every migration up, then down, on a scratch database; exit 1 at the first that breaks."""
+    from codegen.history import list_migrations
     from codegen.integrity import check_chain, ordered_chain
     from codegen.pipeline import load_state
     from codegen.verify import verify as replay

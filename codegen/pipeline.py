@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 from codegen import __version__, cache
 from codegen.config import Project
 from codegen.errors import UserError
-from codegen.history import list_migrations, new_migration_id, slugify
 
 # The stages are imported by the functions that use them: a `check` answered from
 # the cache needs none of them, and a large `generate` imports them while a forked
@@ -147,10 +146,11 @@ def keep_parsed(state: State) -> None:
 def _import_later_stages(rendering: Project | None) -> None:
     """Imported while a forked child reads entity files (loader.load_schema), not after;
     with the templates of the project's migrations when one is to be rendered."""
-    from codegen import differ, integrity, model, operations, planner, snapshot, writer  # noqa: F401
+    from codegen import differ, integrity, model, operations, planner, snapshot  # noqa: F401
     from codegen.dialects import alembic  # noqa: F401
 
     if rendering is not None:
+        from codegen import writer  # noqa: F401
         from codegen.render import alembic_environment, sql_environment
 
         if rendering.format == "alembic":
@@ -167,13 +167,14 @@ def check_state(project: Project) -> State:
     pending and which migration the snapshot came from.
     """
     from codegen.loader import file_digests
-    from codegen.model import Schema
-    from codegen.snapshot import Snapshot
 
     snapshot = _snapshot_bytes(project)
     known = cache.recall(project)
     if known is not None and known.fingerprint == cache.fingerprint(
             project, file_digests(project.entities, project.root), snapshot):
+        from codegen.model import Schema
+        from codegen.snapshot import Snapshot
+
         return State(project, Snapshot(Schema(), known.migration, known.dialect), Schema(), ())
     state = load_state(project, remember=True)
     if not state.up:  # a check that finds a difference writes nothing
@@ -204,6 +205,7 @@ def creation_time() -> dt.datetime:
 
 def prepare_migration(state: State, message: str | None) -> PlannedMigration:
     """Render the migration for `state.up` (which must not be empty) without writing anything."""
+    from codegen.history import list_migrations, new_migration_id, slugify
     from codegen.render import MigrationInfo, down_operations, render_alembic, render_sql, sql_environment
     from codegen.snapshot import Snapshot
 
@@ -253,6 +255,7 @@ def _side_by_side(size: int, here: Callable[[], A], there: Callable[[], B]) -> t
 
 
 def write_migration(planned: PlannedMigration) -> None:
+    from codegen.history import list_migrations
     from codegen.integrity import SUM_NAME, extended_sum, sum_key, tracked_files
     from codegen.writer import Change, apply
 
@@ -273,6 +276,7 @@ def write_migration(planned: PlannedMigration) -> None:
 
 def findings(state: State) -> list[Finding]:
     """Everything `check` reports: pending entity changes, then chain and checksum problems."""
+    from codegen.history import list_migrations
     from codegen.integrity import Finding, check_chain, check_sum, tracked_files
 
     project = state.project
@@ -293,6 +297,7 @@ def findings(state: State) -> list[Finding]:
 
 def rehash(project: Project) -> Path:
     """Accept the migration files as they are now: rewrite codegen.sum."""
+    from codegen.history import list_migrations
     from codegen.integrity import SUM_NAME, sum_text, tracked_files
     from codegen.writer import Change, apply
 
