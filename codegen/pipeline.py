@@ -222,18 +222,21 @@ def prepare_migration(state: State, message: str | None) -> PlannedMigration:
     up = list(state.up)
     snapshot = Snapshot(state.schema, migration_id, project.dialect)
     # Shared only when the snapshot is still to be written: assembling it from the texts
-    # load_state wrote costs less than forking a large process and sending it back.
+    # load_state wrote costs less than forking a large process and sending it back. The
+    # snapshot is written here and the migration in the child: the snapshot is the larger
+    # text (23 MB against 6 MB for 10,000 new tables), and a text made in the child has to
+    # be copied over.
     shared = 0 if state.table_texts else len(up)
     if project.format == "alembic":
-        revision, snapshot_text = _side_by_side(
-            shared, lambda: render_alembic(info, up, project.dialect, state.likely_renames,
-                                            (state.snapshot.schema, state.schema)), lambda: snapshot.to_text(state.table_texts))
+        snapshot_text, revision = _side_by_side(
+            shared, lambda: snapshot.to_text(state.table_texts),
+            lambda: render_alembic(info, up, project.dialect, state.likely_renames, (state.snapshot.schema, state.schema)))
         files = {project.migrations / "versions" / f"{name}.py": revision}
     else:
         sql_environment(project.dialect)  # templates loaded once, before a child shares them
-        up_sql, (down_sql, snapshot_text) = _side_by_side(
-            shared, lambda: render_sql(info, up, project.dialect, "up", state.likely_renames),
-            lambda: (render_sql(info, down_operations(up), project.dialect, "down"), snapshot.to_text(state.table_texts)))
+        (down_sql, snapshot_text), up_sql = _side_by_side(
+            shared, lambda: (render_sql(info, down_operations(up), project.dialect, "down"), snapshot.to_text(state.table_texts)),
+            lambda: render_sql(info, up, project.dialect, "up", state.likely_renames))
         folder = project.migrations / name
         files = {folder / "up.sql": up_sql, folder / "down.sql": down_sql}
     return PlannedMigration(info, files, snapshot_text, state)

@@ -45,6 +45,44 @@ def test_a_result_that_cannot_be_pickled_is_made_again_here():
 
 
 @needs_fork
+@pytest.mark.parametrize("spill", [True, False], ids=["spill file", "pipe only"])
+def test_a_large_result_arrives_whole(monkeypatch, spill):
+    """Larger than the pipe, and than the size from which it is spilled to a file (Linux):
+    both ways give back exactly what the child made, while this process is still busy."""
+    if not spill:
+        monkeypatch.setattr(concurrency, "_spill_file", lambda: None)
+    parent = os.getpid()
+    big = "".join(f"{i:08d}\n" for i in range(400_000))  # 3.6 MB
+
+    def here():
+        __import__("time").sleep(0.05)  # the child finishes first and must not be lost waiting
+        return 1
+
+    def there():
+        return (big if os.getpid() != parent else "made here"), ["small", 2]
+
+    open_files = _open_files()
+    assert concurrency.both(here, there) == (1, (big, ["small", 2]))
+    assert _open_files() == open_files  # the pipe and the spill file are closed
+
+
+def _open_files() -> list[str] | None:
+    return sorted(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+
+
+@needs_fork
+def test_a_spilled_result_cut_short_is_made_again_here(monkeypatch):
+    """Whatever goes wrong with the spill file, the caller gets the result of its own run."""
+    parent = os.getpid()
+    monkeypatch.setattr(concurrency._Child, "_spilled", lambda self, offset, size: b"not a pickle")
+
+    def there():
+        return "x" * (1 << 20) if os.getpid() != parent else "made here"
+
+    assert concurrency.both(lambda: 1, there) == (1, "made here")
+
+
+@needs_fork
 def test_an_error_here_stops_the_child_and_is_raised():
     def here():
         raise ValueError("here")
