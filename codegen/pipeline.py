@@ -84,7 +84,7 @@ def load_state(project: Project, rendering: bool = False, remember: bool = False
     def snapshot(schema: Schema) -> Snapshot:
         from codegen.snapshot import read_snapshot, table_texts
 
-        def known() -> dict[str, Table]:
+        def known() -> list[tuple[str, Table]]:
             # Written now rather than when the new snapshot is: compared with the old snapshot
             # as text, the tables that did not change need not be parsed (issue 6). A forked
             # child writes half of them in a large project.
@@ -93,9 +93,9 @@ def load_state(project: Project, rendering: bool = False, remember: bool = False
             first, second = _side_by_side(len(tables), lambda: table_texts(tables[:half]),
                                           lambda: table_texts(tables[half:]))
             if len(first) + len(second) != len(tables):  # a value only json.dumps writes: read it all
-                return {}
+                return []
             texts.update(zip(map(id, tables), first + second))
-            return {text: table for table, text in zip(tables, first + second)}
+            return list(zip(first + second, tables))
 
         found = read_snapshot(project.snapshot, project.shown(project.snapshot), known)
         if found.dialect is not None and found.dialect != project.dialect:

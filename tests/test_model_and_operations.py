@@ -139,7 +139,7 @@ def test_reading_a_snapshot_reuses_the_tables_whose_text_is_known(folder: Path, 
     path.write_text(Snapshot(old, "20260101000000", "postgresql").to_text(), encoding="utf-8")
     changed = old.tables[0]
     new = Schema(tables=(replace(changed, comment="now with a comment"), *old.tables[1:]))
-    known = dict(zip(table_texts(new.tables), new.tables))
+    known = list(zip(table_texts(new.tables), new.tables))
 
     read = read_snapshot(path, "s", lambda: known)
     assert read == read_snapshot(path, "s")
@@ -147,6 +147,41 @@ def test_reading_a_snapshot_reuses_the_tables_whose_text_is_known(folder: Path, 
     assert read.migration == "20260101000000" and read.dialect == "postgresql"
     assert read.schema.tables[0] is not new.tables[0]  # changed: parsed from the file
     assert all(a is b for a, b in zip(read.schema.tables[1:], new.tables[1:]))  # unchanged: reused
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["keep", "change", "drop", "add before"]), min_size=1, max_size=12))
+def test_reading_a_snapshot_reuses_each_unchanged_table_whatever_else_changed(tmp_path_factory, fates):
+    """Tables dropped, added between others and changed shift the snapshot's tables against the
+    new schema's: every table is still the one with its text when there is one, else parsed."""
+    from codegen.snapshot import Snapshot, read_snapshot, table_texts
+
+    def table(name: str, comment: str | None = None) -> Table:
+        column = Column("id", ColumnType("integer"))
+        return Table(name, (column,), PrimaryKey(f"{name}_pkey", ("id",)), comment=comment)
+
+    old = Schema(tables=tuple(table(f"t{i:02d}") for i in range(len(fates))))
+    new_tables = []
+    for old_table, fate in zip(old.tables, fates):
+        if fate == "add before":
+            new_tables.append(table(old_table.name[:-1] + "0a" + old_table.name[-1]))
+        if fate == "change":
+            new_tables.append(table(old_table.name, "changed"))
+        elif fate != "drop":
+            new_tables.append(table(old_table.name))
+    new = Schema(tables=tuple(sorted(new_tables, key=lambda t: t.name)))
+    path = tmp_path_factory.mktemp("snapshot") / "schema.snapshot.json"
+    path.write_text(Snapshot(old, "1", "postgresql").to_text(), encoding="utf-8")
+    texts = table_texts(new.tables)
+
+    read = read_snapshot(path, "s", lambda: list(zip(texts, new.tables)))
+    assert read == read_snapshot(path, "s") and read.schema == old
+    reused = {text: t for text, t in zip(texts, new.tables)}
+    for got, old_text in zip(read.schema.tables, table_texts(old.tables)):
+        if old_text in reused:
+            assert got is reused[old_text]
+        else:
+            assert all(got is not t for t in new.tables)
 
 
 @pytest.mark.parametrize("damage", [
@@ -161,7 +196,7 @@ def test_a_snapshot_off_the_fast_path_reads_as_before(damage, tmp_path: Path):
     schema = load_schema(EXAMPLES / "shop" / "entities", 63)
     path = tmp_path / "schema.snapshot.json"
     path.write_text(damage(Snapshot(schema, "1", "postgresql").to_text()), encoding="utf-8")
-    known = dict(zip(table_texts(schema.tables), schema.tables))
+    known = list(zip(table_texts(schema.tables), schema.tables))
 
     def outcome(**kw):
         try:
