@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from codegen.errors import UserError
-from codegen.model import ColumnType, Schema, Table, stored_fields, table_from_json
+from codegen.model import Column, ColumnType, Schema, Table, stored_fields, table_from_json
 
 FORMAT_VERSION = 1
 
@@ -145,6 +145,17 @@ def _write(value: Any, newline: str, out: _Parts) -> None:
             _write_object(value, newline, alone)
             text = out.shared[key] = alone.text()
         out.append(text)
+    elif kind is Column:  # most columns recur in other tables (`id`, `name`, `created_at`): written once each
+        key = _column_key(value, newline)
+        text = out.shared.get(key) if key is not None else None
+        if text is None:
+            alone = _Parts()
+            alone.shared = out.shared
+            _write_object(value, newline, alone)
+            text = alone.text()
+            if key is not None:
+                out.shared[key] = text
+        out.append(text)
     elif kind is Table and (id(value), newline) in out.shared:  # written before, by table_texts()
         out.append(out.shared[id(value), newline])
     elif hasattr(kind, "__dataclass_fields__"):
@@ -193,6 +204,22 @@ def _write(value: Any, newline: str, out: _Parts) -> None:
             out.append(float.__repr__(value))
     else:
         raise _Unusual  # tuples, subclasses of the JSON types: let json decide
+
+
+def _column_key(column: Column, newline: str) -> tuple | None:
+    """What a column's text depends on, for columns whose equal keys surely mean equal text:
+    its type by identity (types are shared, see model.shared_type), and no default, whose
+    values 1, 1.0 and True are equal keys but different JSON. None for any other column."""
+    if column.default is not None or type(column.nullable) is not bool or type(column.autoincrement) is not bool:
+        return None
+    comment = column.comment
+    if type(column.name) is not str or (comment is not None and type(comment) is not str):
+        return None
+    return (column.name, id(column.type), column.nullable, column.autoincrement, comment, newline)
+
+
+if [name for name, _ in stored_fields(Column)] != ["autoincrement", "comment", "default", "name", "nullable", "type"]:
+    raise TypeError("Column's stored fields changed: change _column_key with them")
 
 
 EMPTY = Snapshot(Schema(), None, None)

@@ -117,6 +117,35 @@ def test_snapshot_text_is_the_canonical_json_of_to_json(folder: Path):
     assert Snapshot(schema, "20260101000000", "postgresql").to_text() == expected
 
 
+_COLUMNS = st.builds(
+    Column,
+    name=st.sampled_from(["id", "name", "flag"]),
+    type=st.sampled_from([ColumnType("integer"), ColumnType("boolean"), ColumnType("string", length=50),
+                          ColumnType("float")]),
+    nullable=st.booleans(),
+    default=st.none() | st.builds(Default, kind=st.just("literal"), value=st.sampled_from([1, True, 1.0, 0, False, "1"])),
+    autoincrement=st.booleans(),
+    comment=st.none() | st.sampled_from(["", "a", "é"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_COLUMNS, min_size=1, max_size=4), min_size=1, max_size=6))
+def test_snapshot_text_of_recurring_columns(tables):
+    """Columns alike in several tables are written once each (snapshot._column_key): equal
+    columns, and columns whose defaults are equal in Python but not in JSON (1, 1.0, True),
+    must still read as json.dumps writes them."""
+    from codegen.snapshot import Snapshot, table_texts
+
+    schema = Schema(tables=tuple(Table(f"t{i}", tuple(columns)) for i, columns in enumerate(tables)))
+    data = {"format_version": 1, "migration": "1", "dialect": "postgresql", "schema": schema.to_json()}
+    expected = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    snapshot = Snapshot(schema, "1", "postgresql")
+    assert snapshot.to_text() == expected
+    texts = table_texts(schema.tables)
+    assert snapshot.to_text(dict(zip(map(id, schema.tables), texts))) == expected
+
+
 SNAPSHOT_SETS = [EXAMPLES / "shop" / "entities", *sorted((FIXTURES / "initial").glob("*/entities"))]
 
 
