@@ -304,6 +304,30 @@ def test_table_renamed_from_naming_nothing_is_an_error(project_factory):
     assert "entities/a.yaml:2:15" in result.output and "the snapshot has no table `custmer`" in result.output
 
 
+def test_an_entity_file_that_cannot_be_read(project_factory, monkeypatch):
+    """An unreadable file (permissions) is named, with a fix, by generate and by a check that
+    remembered an agreement: no traceback."""
+    import builtins
+    import io
+
+    project = _generated(project_factory, GOOD_CUSTOMER)
+    assert project.run("check").exit_code == 0  # remembered now: the next check only digests the files
+    real_open = builtins.open
+
+    def refusing_open(file, *args, **kwargs):
+        if str(file).endswith("a.yaml"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    for module in (builtins, io):
+        monkeypatch.setattr(module, "open", refusing_open)
+    for command in ("check", "generate"):
+        result = project.run(command)
+        assert result.exit_code == 2 and result.exception is None, result.output
+        assert "entities/a.yaml: error: cannot be read (Permission denied)" in result.output
+        assert "make the file readable" in result.output
+
+
 def test_missing_config_is_a_usage_error(tmp_path):
     from conftest import Project
 

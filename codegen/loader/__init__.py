@@ -67,8 +67,11 @@ def file_digests(folder: Path, display_root: Path | None) -> list[tuple[str, byt
     """What load_schema records in `ParsedFiles.digests`, for the entity files as they are now."""
     found = []
     for path in entity_paths(folder):
-        with open(path, "rb") as file:
-            found.append((_display(path, display_root), digest(file.read())))
+        try:
+            with open(path, "rb") as file:
+                found.append((_display(path, display_root), digest(file.read())))
+        except OSError:  # no digest is empty: matches nothing remembered, and loading says what is wrong
+            found.append((_display(path, display_root), b""))
     return found
 
 
@@ -268,6 +271,9 @@ def _entities_of(path: str, shown: str, read: tuple[str, Any, bytes] | None,
             text = _text_of(path)
         except UnicodeDecodeError as exc:
             raise UserError.at(shown, f"not UTF-8 text ({exc.reason} at byte {exc.start})", "save the file as UTF-8") from None
+        except OSError as exc:
+            raise UserError.at(shown, f"cannot be read ({exc.strerror or exc})",
+                               "make the file readable, or move it out of the entities folder") from None
         doc, data = Document.read(shown, text)
     if data is None:
         return []  # an empty file (or only comments) declares nothing
