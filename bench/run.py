@@ -31,6 +31,13 @@ Jinja's compiled templates are kept per user between runs (codegen/render.py),
 so the first codegen process of a benchmark compiles them, as a developer's
 first run does, and the others do not.
 
+The runs are taken in rounds, one run of each codegen row per round (and of
+`codegen --help`, so it has --runs runs per N), and at each N the rounds are
+spread evenly between the peers' runs rather than taken after them: the
+machines here change speed by up to two times within minutes, and this way a
+slow stretch falls on every row alike, and codegen and its peers are timed
+over the same minutes.
+
 The report opens with how fast the machine was (a fixed pure-Python loop:
 the same code runs twice as long on some days' machines as on others', peers
 included) and ends with each of issue 6's goals that the run measured, met or
@@ -93,15 +100,30 @@ def run_once(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float,
     return elapsed, usage.ru_maxrss / 1024
 
 
-def measure(cmd: list[str], runs: int, prepare, env: dict | None = None) -> Measure:
-    """`prepare()` returns a fresh working folder for each run (untimed)."""
-    times, peak = [], 0.0
-    for _ in range(runs):
-        cwd = prepare()
-        seconds, mb = run_once(cmd, cwd, env)
-        times.append(seconds)
-        peak = max(peak, mb)
-    return Measure(times, peak)
+class Row:
+    """One row of the report: a command whose runs are taken one at a time (`run`), in turns
+    with the other rows' (`interleaved`); `prepare()` returns a fresh working folder for each
+    run (untimed)."""
+
+    def __init__(self, cmd: list[str], prepare, env: dict | None = None) -> None:
+        self.cmd, self.prepare, self.env = cmd, prepare, env
+        self.seconds: list[float] = []
+        self.peak_mb = 0.0
+
+    def run(self) -> None:
+        seconds, mb = run_once(self.cmd, self.prepare(), self.env)
+        self.seconds.append(seconds)
+        self.peak_mb = max(self.peak_mb, mb)
+
+    def measured(self) -> Measure:
+        return Measure(self.seconds, self.peak_mb)
+
+
+def interleaved(*sequences: list) -> list:
+    """The items of all `sequences`, each sequence in its order, spread evenly over the whole:
+    codegen's rounds fall between the peers' runs rather than after them all."""
+    placed = [((i + 0.5) / len(seq), n, i) for n, seq in enumerate(sequences) for i in range(len(seq))]
+    return [sequences[n][i] for _, n, i in sorted(placed)]
 
 
 # -- the synthetic schema, for each tool ------------------------------------------------------
@@ -324,46 +346,53 @@ def main() -> None:
     rows = []
     root = Path(tempfile.mkdtemp(prefix="codegen-bench-"))
     try:
-        help_time = measure(CODEGEN + ["--help"], args.runs, lambda: root)
-        rows.append((HELP, "-", help_time, {}))
+        help_row = Row(CODEGEN + ["--help"], lambda: root)  # measured once in each round of every N
         drizzle_tools = drizzle_available(root) if "drizzle" in peers else None
         for n in sizes:
             ws = Workspace(root / f"n{n}", n)
             ws.root.mkdir()
             base, generated = ws.codegen_base(), ws.codegen_generated()
-            peers_initial, peers_incremental = {}, {}
+            initial_peers: dict[str, Row] = {}
+            incremental_peers: dict[str, Row] = {}
             if "alembic" in peers:
                 empty = ws.alembic_base(applied=False)
                 applied = ws.alembic_base(applied=True)
                 autogen = ALEMBIC + ["revision", "--autogenerate", "-m", "bench"]
-                peers_initial["alembic"] = measure(autogen, peer_runs, lambda: ws.fresh(empty))
-                peers_incremental["alembic"] = measure(autogen, peer_runs, lambda: ws.fresh(applied))
+                initial_peers["alembic"] = Row(autogen, lambda: ws.fresh(empty))
+                incremental_peers["alembic"] = Row(autogen, lambda: ws.fresh(applied))
             if drizzle_tools is not None:
                 drizzle = ["npx", "drizzle-kit", "generate", "--config", "drizzle.config.json"]
-                peers_initial["drizzle-kit"] = measure(drizzle, peer_runs, lambda: drizzle_project(ws, drizzle_tools, False))
-                peers_incremental["drizzle-kit"] = measure(drizzle, peer_runs, lambda: drizzle_project(ws, drizzle_tools, True))
+                initial_peers["drizzle-kit"] = Row(drizzle, lambda: drizzle_project(ws, drizzle_tools, False))
+                incremental_peers["drizzle-kit"] = Row(drizzle, lambda: drizzle_project(ws, drizzle_tools, True))
             generate = CODEGEN + ["-q", "generate", "-m", "bench"]
-            rows.append((INITIAL, n, measure(generate, args.runs, lambda: ws.fresh(base)), peers_initial))
-            rows.append((INCREMENTAL, n,
-                         measure(generate, args.runs, lambda: ws.fresh(generated, ws.add_columns)), peers_incremental))
-            rows.append((FRESH_INCREMENTAL, n,
-                         measure(generate, args.runs, lambda: ws.fresh(generated, ws.cloned_with_columns)),
-                         peers_incremental))
-            one = {"CODEGEN_JOBS": "1"}
-            rows.append(("codegen generate, initial, one process (CODEGEN_JOBS=1)", n,
-                         measure(generate, args.runs, lambda: ws.fresh(base), one), peers_initial))
-            rows.append(("codegen generate, incremental, one process (CODEGEN_JOBS=1)", n,
-                         measure(generate, args.runs, lambda: ws.fresh(generated, ws.add_columns), one), peers_incremental))
             check = CODEGEN + ["-q", "check"]
+            one = {"CODEGEN_JOBS": "1"}
 
             def checked_once() -> Path:
                 project = ws.fresh(generated)
                 run_once(check, project)  # untimed: leaves .codegen_cache/in-sync behind
                 return project
 
-            rows.append((FIRST_CHECK, n,
-                         measure(check, args.runs, lambda: ws.fresh(generated, ws.cloned)), {}))
-            rows.append((CACHED_CHECK, n, measure(check, args.runs, checked_once), {}))
+            codegen_rows = [
+                (INITIAL, Row(generate, lambda: ws.fresh(base)), initial_peers),
+                (INCREMENTAL, Row(generate, lambda: ws.fresh(generated, ws.add_columns)), incremental_peers),
+                (FRESH_INCREMENTAL, Row(generate, lambda: ws.fresh(generated, ws.cloned_with_columns)), incremental_peers),
+                ("codegen generate, initial, one process (CODEGEN_JOBS=1)", Row(generate, lambda: ws.fresh(base), one),
+                 initial_peers),
+                ("codegen generate, incremental, one process (CODEGEN_JOBS=1)",
+                 Row(generate, lambda: ws.fresh(generated, ws.add_columns), one), incremental_peers),
+                (FIRST_CHECK, Row(check, lambda: ws.fresh(generated, ws.cloned)), {}),
+                (CACHED_CHECK, Row(check, checked_once), {}),
+            ]
+            each_round = [help_row] + [row for _, row, _ in codegen_rows]
+            rounds = [lambda: [row.run() for row in each_round]] * args.runs
+            peer_rows = [*initial_peers.values(), *incremental_peers.values()]
+            peer_turns = [row.run for _ in range(peer_runs) for row in peer_rows]
+            for step in interleaved(rounds, peer_turns):
+                step()
+            rows += [(what, n, row.measured(), {p: r.measured() for p, r in peer.items()})
+                     for what, row, peer in codegen_rows]
+        rows.insert(0, (HELP, "-", help_row.measured(), {}))
         print_report(rows, sizes, peers, drizzle_tools is not None, (args.runs, peer_runs))
         print_goals(rows)
         if not args.no_profile:
