@@ -45,3 +45,15 @@ def test_goal_verdicts(capsys):
     assert "| peak memory at N=10,000 under 300 MB, initial | 320 MB | not met |" in out
     assert "| time(10,000) / time(1,000) at most 12, initial | 7.9 | met |" in out
     assert "incremental" not in out  # goals this run did not measure are not reported
+
+
+def test_codegen_rounds_are_spread_between_the_peers_runs():
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import run
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    rounds, peers = ["r1", "r2", "r3", "r4"], ["p1", "p2"]
+    order = run.interleaved(rounds, peers)
+    assert order == ["r1", "p1", "r2", "r3", "p2", "r4"]
+    assert run.interleaved(["r1", "r2"], []) == ["r1", "r2"]
