@@ -243,9 +243,9 @@ def prepare_migration(state: State, message: str | None) -> PlannedMigration:
 
 
 # From this many operations (or tables) on, work is shared with a forked child
-# (codegen/concurrency.py): it renders the down migration and the snapshot while this
-# process renders the up migration, about 0.8 s of one processor each at 10,000 new
-# tables, and writes half of the tables' snapshot texts.
+# (codegen/concurrency.py): it renders the up migration while this process renders the
+# down migration and the snapshot, about 0.8 s of one processor each at 10,000 new
+# tables, and it writes half of the tables' snapshot texts.
 _SHARED_WORK_FROM = 200
 A = TypeVar("A")
 B = TypeVar("B")
