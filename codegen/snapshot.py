@@ -64,7 +64,7 @@ class _Parts(list):
     def __init__(self) -> None:
         super().__init__()
         self.done: list[str] = []
-        self.shared: dict[tuple[int, str], str] = {}
+        self.shared: dict[tuple, str] = {}  # texts written once: see _written_once
 
     def settle(self) -> None:
         if len(self) > 4096:
@@ -138,24 +138,10 @@ def _write(value: Any, newline: str, out: _Parts) -> None:
     if kind is str:
         out.append(_encode_str(value))
     elif kind is ColumnType:  # shared by many columns (resolve interns them): written once per indent
-        key = (id(value), newline)
-        text = out.shared.get(key)
-        if text is None:
-            alone = _Parts()
-            _write_object(value, newline, alone)
-            text = out.shared[key] = alone.text()
-        out.append(text)
-    elif kind is Column:  # most columns recur in other tables (`id`, `name`, `created_at`): written once each
-        key = _column_key(value, newline)
-        text = out.shared.get(key) if key is not None else None
-        if text is None:
-            alone = _Parts()
-            alone.shared = out.shared
-            _write_object(value, newline, alone)
-            text = alone.text()
-            if key is not None:
-                out.shared[key] = text
-        out.append(text)
+        out.append(_written_once(value, (id(value), newline), newline, out.shared))
+    elif kind is Column and (key := _column_key(value, newline)) is not None:
+        # Most columns recur in other tables (`id`, `name`, `created_at`): written once each.
+        out.append(_written_once(value, key, newline, out.shared))
     elif kind is Table and (id(value), newline) in out.shared:  # written before, by table_texts()
         out.append(out.shared[id(value), newline])
     elif hasattr(kind, "__dataclass_fields__"):
@@ -204,6 +190,18 @@ def _write(value: Any, newline: str, out: _Parts) -> None:
             out.append(float.__repr__(value))
     else:
         raise _Unusual  # tuples, subclasses of the JSON types: let json decide
+
+
+def _written_once(value: Any, key: tuple, newline: str, shared: dict[tuple, str]) -> str:
+    """`value`'s text, written the first time and kept in `shared` under `key` for every
+    value with that key after it."""
+    text = shared.get(key)
+    if text is None:
+        alone = _Parts()
+        alone.shared = shared
+        _write_object(value, newline, alone)
+        text = shared[key] = alone.text()
+    return text
 
 
 def _column_key(column: Column, newline: str) -> tuple | None:
