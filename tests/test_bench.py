@@ -31,11 +31,7 @@ def test_benchmark_reports_machine_speed_and_goals():
 
 
 def test_goal_verdicts(capsys):
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        import run
-    finally:
-        sys.path.remove(str(REPO / "bench"))
+    run = _bench()
     fast, slow = run.Measure([0.4, 0.45, 0.5], 250), run.Measure([3.5, 3.6], 320)
     rows = [("codegen generate, initial", 1000, fast, {}), ("codegen generate, initial", 10000, slow, {})]
     run.print_goals(rows)
@@ -48,12 +44,18 @@ def test_goal_verdicts(capsys):
 
 
 def test_codegen_rounds_are_spread_between_the_peers_runs():
+    run = _bench()
+    rounds, peers = ["r1", "r2", "r3", "r4"], ["p1", "p2"]
+    order = run.interleaved(rounds, peers)
+    assert order == ["r1", "p1", "r2", "r3", "p2", "r4"]
+    assert run.interleaved(["r1", "r2"], []) == ["r1", "r2"]
+
+
+def _bench():
+    """bench/run.py as a module: it is a script, not part of the package."""
     sys.path.insert(0, str(REPO / "bench"))
     try:
         import run
     finally:
         sys.path.remove(str(REPO / "bench"))
-    rounds, peers = ["r1", "r2", "r3", "r4"], ["p1", "p2"]
-    order = run.interleaved(rounds, peers)
-    assert order == ["r1", "p1", "r2", "r3", "p2", "r4"]
-    assert run.interleaved(["r1", "r2"], []) == ["r1", "r2"]
+    return run
