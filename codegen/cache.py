@@ -2,7 +2,7 @@
 
 `codegen check` runs in pre-commit hooks on every commit, and most commits do
 not touch the entities. Loading and diffing 1,000 entity files costs far more
-than the 0.3 s a hook may take (issue 6), while reading them and hashing the
+than the 0.3 s a hook may take, while reading them and hashing the
 bytes costs a few milliseconds. So when the entities and the snapshot were
 found to agree, a fingerprint of everything that decision depended on is
 written to `.codegen_cache/in-sync` in the project: the bytes of every entity

@@ -4,9 +4,8 @@ Exit statuses (DESIGN.md): 0 success or nothing to do; 1 `check` found a
 difference; 2 bad input or usage, with file:line and the fix. A user mistake
 never shows a traceback: `UserError` is caught here and nowhere else.
 
-This module imports click and little else: `codegen --help` should answer at
-once (issue 6), so what a command needs, even pathlib, is imported when the
-command runs. Paths from options arrive as text and become `Path`s there.
+This module imports click and little else, so that `codegen --help` answers
+at once: what a command needs is imported when the command runs.
 """
 
 from __future__ import annotations
@@ -15,28 +14,17 @@ import gc
 import os
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import click
 
 from codegen import __version__
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
-
-# What a command made, when run by main(): held to the end of the process, which main()
-# ends without freeing it object by object (60 ms at 10,000 tables, issue 6). None
-# otherwise (tests run many commands in one process).
-_KEPT_TO_EXIT: list | None = None
-
-
-def _keep_to_exit(*objects: object) -> None:
-    if _KEPT_TO_EXIT is not None:
-        _KEPT_TO_EXIT.extend(objects)
-
+# The registries' keys (dialects/, formats/), written here so that `--help` imports neither;
+# tests/test_cli.py holds them equal.
+DIALECT_NAMES = ("postgresql", "sqlite")
+FORMAT_NAMES = ("sql", "alembic")
 
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):
@@ -103,8 +91,8 @@ def _problem(finding) -> None:
 
 
 @cli.command()
-@click.option("--dialect", type=click.Choice(["postgresql", "sqlite"]), default="postgresql", show_default=True)
-@click.option("--format", "format_", type=click.Choice(["sql", "alembic"]), default="sql", show_default=True,
+@click.option("--dialect", type=click.Choice(DIALECT_NAMES), default="postgresql", show_default=True)
+@click.option("--format", "format_", type=click.Choice(FORMAT_NAMES), default="sql", show_default=True,
               help="alembic: revision scripts, with alembic.ini, env.py and versions/ set up.")
 @click.option("--dir", "folder", type=click.Path(file_okay=False), default=".",
               help="Project folder (default: the current folder).")
@@ -127,14 +115,12 @@ def generate(ctx: click.Context, message: str | None) -> None:
     """Write the migration from the snapshot to the current entities, and the new snapshot."""
     from codegen.pipeline import keep_parsed, load_state, prepare_migration, write_migration
 
-    state = load_state(_project(ctx), rendering=True, remember=True)
-    _keep_to_exit(state)
+    state = load_state(_project(ctx), remember=True)
     if not state.up:
         keep_parsed(state)
         _say(ctx, "No changes: the entities match the snapshot.", "ok")
         return
     planned = prepare_migration(state, message)
-    _keep_to_exit(planned)
     write_migration(planned)
     keep_parsed(state)
     project = state.project
@@ -164,7 +150,6 @@ def check(ctx: click.Context, format_: str, strict: bool) -> None:
     from codegen.pipeline import check_state, findings
 
     state = check_state(_project(ctx))
-    _keep_to_exit(state)
     found = findings(state)
     if strict:
         found += _lint(state, since=None)
@@ -312,19 +297,19 @@ def rehash(ctx: click.Context) -> None:
 @cli.command(name="diff")
 @click.option("-m", "--message", help="Message to show in the header, as `generate -m` would.")
 @click.option("--format", "format_", type=click.Choice(["sql", "json", "markdown"]), default="sql", show_default=True,
-              help="sql: the up.sql; json: operations, hazards, likely renames; markdown: a pull-request summary.")
+              help="sql: the file generate would write first (up.sql, or the Alembic revision); "
+                   "json: operations, hazards, likely renames; markdown: a pull-request summary.")
 @click.pass_context
 def diff_command(ctx: click.Context, message: str | None, format_: str) -> None:
     """Print what `generate` would write; write nothing."""
+    from codegen.formats import get_format
     from codegen.pipeline import load_state, prepare_migration
 
-    state = load_state(_project(ctx), rendering=True)
-    _keep_to_exit(state)
+    state = load_state(_project(ctx))
     up = None
     if state.up:
         planned = prepare_migration(state, message)
-        _keep_to_exit(planned)
-        up = next(text for path, text in planned.files.items() if path.name == "up.sql")
+        up = get_format(state.project.format).review_text(planned.files)
     if format_ != "sql":
         _echo_report("diff", state, [], up, markdown=format_ == "markdown")
     elif up is None:
@@ -366,21 +351,15 @@ def main() -> None:
     # worth collecting: the cyclic collector would rescan them over and over (27 s -> 17 s
     # for 10,000 tables). Reference counting still frees everything as usual.
     gc.disable()
-    global _KEPT_TO_EXIT
-    _KEPT_TO_EXIT = []
     try:
         cli(prog_name="codegen")
         status = 0
     except SystemExit as exc:  # how click ends every run, with the exit status
-        status = exc.code
-    if status is None:
-        status = 0
-    elif not isinstance(status, int):
-        print(status, file=sys.stderr)
-        status = 1
-    # Ending here skips freeing every object one by one: 40 ms of a 0.6 s run at 1,000
-    # tables (issue 6). Nothing is left to do: files are written and closed, and the
-    # output is flushed below.
+        status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if not isinstance(exc.code, (int, type(None))):
+            print(exc.code, file=sys.stderr)
+    # Everything is written and closed: ending here skips the interpreter's teardown, which
+    # frees every object one by one (a tenth of a `check` at 1,000 tables).
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -13,12 +13,11 @@ from codegen.errors import UserError, did_you_mean
 from codegen.loader.yaml_source import locate, read_yaml
 
 CONFIG_NAME = "codegen.yaml"
-SUPPORTED_DIALECTS = ("postgresql", "sqlite")
 
 
 # Each setting: its default and the values it may take (None: any text). Checked by
 # hand rather than with a pydantic model: every command reads this file, and
-# importing pydantic for five keys was a fifth of a cached `check` (issue 6).
+# importing pydantic for five keys was a fifth of a cached `check`.
 SETTINGS: dict[str, tuple[str | None, tuple[str, ...] | None]] = {
     "entities": ("entities", None),
     "migrations": ("migrations", None),
@@ -85,10 +84,12 @@ def load_project(config_path: Path | None, cwd: Path) -> Project:
             continue
         where = locate(shown, raw, (key,))
         raise UserError.at(shown, f"invalid value for `{key}`: {message}", None, where.line, where.column)
-    if cfg["dialect"] not in SUPPORTED_DIALECTS:
+    from codegen.dialects import DIALECTS
+
+    if cfg["dialect"] not in DIALECTS:
         where = locate(shown, raw, ("dialect",))
         raise UserError.at(shown, f"dialect `{cfg['dialect']}` is not supported yet",
-                           f"use one of: {', '.join(SUPPORTED_DIALECTS)}", where.line, where.column)
+                           f"use one of: {', '.join(DIALECTS)}", where.line, where.column)
     root = config_path.resolve().parent
     migrations = root / cfg["migrations"]
     return Project(

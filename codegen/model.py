@@ -13,22 +13,25 @@ the database, not the YAML that produced it.
 from __future__ import annotations
 
 import functools
-from dataclasses import MISSING, dataclass, field, fields, replace
-from typing import Any, Union
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal, Union
 
 from codegen.errors import Location
 
+FK_ACTIONS = ("cascade", "restrict", "set_null", "set_default", "no_action")
 INTEGER_KINDS = ("smallint", "integer", "bigint")
 LOGICAL_TYPES = (
     "smallint", "integer", "bigint", "string", "text", "boolean", "decimal", "float",
     "date", "time", "timestamp", "uuid", "json", "binary", "enum",
 )
-FK_ACTIONS = ("cascade", "restrict", "set_null", "set_default", "no_action")
+# The field types msgspec checks when a snapshot is read (snapshot.py).
+LogicalType = Literal[LOGICAL_TYPES]
+FkAction = Literal[FK_ACTIONS]
 
 
 @dataclass(frozen=True, slots=True)
 class ColumnType:
-    kind: str  # one of LOGICAL_TYPES
+    kind: LogicalType
     length: int | None = None  # string, binary
     precision: int | None = None  # decimal
     scale: int | None = None  # decimal
@@ -48,15 +51,15 @@ class ColumnType:
         return self.kind
 
 
-Literal = Union[str, int, float, bool, None]
+LiteralValue = Union[str, int, float, bool, None]
 
 
 @dataclass(frozen=True, slots=True)
 class Default:
     """A column default: a literal value, the current time, or raw SQL."""
 
-    kind: str  # "literal" | "now" | "sql"
-    value: Literal = None
+    kind: Literal["literal", "now", "sql"]
+    value: LiteralValue = None
 
     def describe(self) -> str:
         if self.kind == "now":
@@ -75,14 +78,14 @@ class Column:
     autoincrement: bool = False
     comment: str | None = None
     renamed_from: str | None = field(default=None, compare=False)
-    backfill: Literal = field(default=None, compare=False)
+    backfill: LiteralValue = field(default=None, compare=False)
     origin: Location | None = field(default=None, compare=False)  # where the YAML declared it
 
 
 def _column_builder():
     """`Column(...)` by position, at half the cost: a frozen dataclass's __init__ sets each
     field through object.__setattr__, and a large project's resolution builds 100,000
-    columns (issue 6). The slots' own setters do the same, without the generic lookup."""
+    columns. The slots' own setters do the same, without the generic lookup."""
     names = [f.name for f in fields(Column)]
     if names != ["name", "type", "nullable", "default", "autoincrement", "comment", "renamed_from", "backfill", "origin"]:
         raise TypeError(f"Column's fields changed ({names}): change the parameters below with them")
@@ -135,8 +138,8 @@ class ForeignKey:
     columns: tuple[str, ...]
     ref_table: str
     ref_columns: tuple[str, ...]
-    on_delete: str | None = None  # one of FK_ACTIONS; None: the database's default
-    on_update: str | None = None
+    on_delete: FkAction | None = None  # None: the database's default
+    on_update: FkAction | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,72 +210,58 @@ class Schema:
     # -- canonical JSON ---------------------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:
-        return {"tables": [_dump(t) for t in self.tables]}
+        types: dict[int, dict] = {}
+        return {"tables": [table_json(t, types) for t in self.tables]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Schema":
-        return cls(tables=tuple(table_from_json(t) for t in data.get("tables", ())))
+        """The schema `to_json` wrote; msgspec.ValidationError naming the place of anything else."""
+        import msgspec
+
+        return msgspec.convert(data, cls)
 
 
-def _dump(obj: Any) -> Any:
-    """Dataclass -> plain JSON, leaving out hints and values equal to the default."""
-    if isinstance(obj, tuple):
-        return [_dump(item) for item in obj]
-    if not hasattr(obj, "__dataclass_fields__"):
-        return obj
-    return {name: _dump(value) for name, value in stored_values(obj)}
+def table_json(table: Table, types: dict[int, dict]) -> dict[str, Any]:
+    """A table as the snapshot stores it; `types` is shared by the tables of one schema."""
+    return _dump(table, types)
 
 
-def stored_values(obj: Any) -> list[tuple[str, Any]]:
-    """The (field, value) pairs the snapshot keeps for a model object, by field name.
-
-    Hints (compare=False), None, () and values that are the field's default are left out.
-    """
-    out = []
-    for name, default in stored_fields(type(obj)):
+def _dump(obj: Any, types: dict[int, dict]) -> Any:
+    """Dataclass -> plain JSON, leaving out hints and values equal to the default.
+    `types`: each ColumnType's JSON by id (types are shared, see shared_type)."""
+    kind = type(obj)
+    if kind is tuple:
+        return [_dump(item, types) for item in obj]
+    fields_ = _STORED.get(kind)
+    if fields_ is None:
+        if not hasattr(kind, "__dataclass_fields__"):
+            return obj
+        fields_ = _STORED[kind] = stored_fields(kind)
+    if kind is ColumnType:
+        written = types.get(id(obj))
+        if written is not None:
+            return written
+    out = {}
+    for name, default in fields_:
         value = getattr(obj, name)
-        if value is None or value == () or (default is not MISSING and value is default):
+        if value is None or value is default or value == ():
             continue
-        out.append((name, value))
+        out[name] = value if type(value) in _PLAIN else _dump(value, types)
+    if kind is ColumnType:
+        types[id(obj)] = out
     return out
 
 
+_PLAIN = frozenset((str, int, float, bool))
+
+
 def stored_fields(kind: type) -> tuple[tuple[str, Any], ...]:
-    """(name, default) of the fields the snapshot can keep for a model class, by name:
-    compare=False marks a hint, which the snapshot never keeps."""
-    stored = _STORED.get(kind)
-    if stored is None:
-        stored = _STORED[kind] = tuple(sorted((f.name, f.default) for f in fields(kind) if f.compare))
-    return stored
+    """(name, default) of the fields the snapshot keeps for a model class: compare=False marks
+    a hint, which the snapshot never keeps. A field equal to its default is left out."""
+    return tuple((f.name, f.default) for f in fields(kind) if f.compare)
 
 
 _STORED: dict[type, tuple[tuple[str, Any], ...]] = {}
-
-
-def table_from_json(d: dict[str, Any]) -> Table:
-    def tup(items, build):
-        return tuple(build(i) for i in items or ())
-
-    def column(c: dict[str, Any]) -> Column:
-        return Column(
-            name=c["name"], type=shared_type(**{k: tuple(v) if isinstance(v, list) else v for k, v in c["type"].items()}), nullable=c.get("nullable", False),
-            default=Default(**c["default"]) if "default" in c else None,
-            autoincrement=c.get("autoincrement", False), comment=c.get("comment"),
-        )
-
-    pk = d.get("primary_key")
-    return Table(
-        name=d["name"],
-        columns=tup(d["columns"], column),
-        primary_key=PrimaryKey(pk["name"], tuple(pk["columns"])) if pk else None,
-        uniques=tup(d.get("uniques"), lambda u: UniqueConstraint(u["name"], tuple(u["columns"]))),
-        indexes=tup(d.get("indexes"), lambda i: Index(i["name"], tuple(i["columns"]), i.get("unique", False), i.get("where"))),
-        foreign_keys=tup(d.get("foreign_keys"), lambda f: ForeignKey(
-            f["name"], tuple(f["columns"]), f["ref_table"], tuple(f["ref_columns"]), f.get("on_delete"), f.get("on_update"))),
-        checks=tup(d.get("checks"), lambda c: Check(c["name"], c["expr"])),
-        comment=d.get("comment"),
-        external=d.get("external", False),
-    )
 
 
 @functools.lru_cache(maxsize=4096)

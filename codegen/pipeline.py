@@ -12,19 +12,18 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from typing import TYPE_CHECKING, Callable, TypeVar
+from typing import TYPE_CHECKING
 
 from codegen import __version__, cache
 from codegen.config import Project
 from codegen.errors import UserError
 
 # The stages are imported by the functions that use them: a `check` answered from
-# the cache needs none of them, and a large `generate` imports them while a forked
-# child already reads the entity files (_import_later_stages; issue 6).
+# the cache needs none of them.
 if TYPE_CHECKING:
     from codegen.differ import LikelyRename
     from codegen.integrity import Finding
-    from codegen.model import Schema, Table
+    from codegen.model import Schema
     from codegen.operations import Hazard, Operation
     from codegen.render import MigrationInfo
     from codegen.snapshot import Snapshot
@@ -39,8 +38,8 @@ class State:
     schema: Schema  # from the entity files
     up: tuple[Operation, ...]  # planned for the project's dialect
     likely_renames: tuple[LikelyRename, ...] = ()
-    # The snapshot text of each table of `schema` (snapshot.table_texts), when worked out while loading.
-    table_texts: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
+    # Each table of `schema` as the snapshot stores it (snapshot.table_texts), when made while loading.
+    table_texts: tuple[bytes, ...] | None = field(default=None, repr=False, compare=False)
     # The parsed entity files for the project's cache, when they changed (`keep_parsed`).
     parsed_cache: bytes | None = field(default=None, repr=False, compare=False)
     # Each entity file as loaded: its path as shown and the digest of its bytes (ParsedFiles.digests).
@@ -74,66 +73,60 @@ class PlannedMigration:
     state: State
 
 
-def load_state(project: Project, rendering: bool = False, remember: bool = False) -> State:
-    """The project's entities against its snapshot; `rendering`: a migration will be rendered
-    from the result, so the renderer is made ready while the entity files are read;
-    `remember`: the parsed entity files are made ready for the project's cache (cache.py,
-    `keep_parsed`), for the next run (`generate` and `check` do; `diff` writes nothing)."""
-    texts: dict[int, str] = {}
+def load_state(project: Project, remember: bool = False) -> State:
+    """The project's entities against its snapshot. `remember`: the parsed entity files are
+    made ready for the project's cache (cache.py, `keep_parsed`), for the next run
+    (`generate` and `check` do; `diff` writes nothing)."""
+    from codegen.snapshot import read_snapshot, table_texts
 
-    def snapshot(schema: Schema) -> Snapshot:
-        from codegen.snapshot import read_snapshot, table_texts
-
-        def known() -> list[tuple[str, Table]]:
-            # Written now rather than when the new snapshot is: compared with the old snapshot
-            # as text, the tables that did not change need not be parsed (issue 6). A forked
-            # child writes half of them in a large project.
-            tables = schema.tables
-            half = len(tables) // 2
-            first, second = _side_by_side(len(tables), lambda: table_texts(tables[:half]),
-                                          lambda: table_texts(tables[half:]))
-            if len(first) + len(second) != len(tables):  # a value only json.dumps writes: read it all
-                return []
-            texts.update(zip(map(id, tables), first + second))
-            return list(zip(first + second, tables))
-
-        found = read_snapshot(project.snapshot, project.shown(project.snapshot), known)
-        if found.dialect is not None and found.dialect != project.dialect:
-            raise UserError.at(
-                project.shown(project.snapshot),
-                f"the snapshot was made for {found.dialect}, but {project.shown(project.config_file)} says {project.dialect}",
-                f"set `dialect: {found.dialect}` again; a project's migrations are written for one dialect")
-        return found
-
-    return replace(state_against(project, snapshot, rendering, remember), table_texts=texts)
+    schema, parsed_cache, digests = _load_entities(project, remember)
+    # A table of the snapshot with the same text as one just loaded is that table: it is not
+    # decoded, and the differ sees at once that it did not change.
+    texts = table_texts(schema.tables)
+    found = read_snapshot(project.snapshot, project.shown(project.snapshot), dict(zip(texts, schema.tables)))
+    if found.dialect is not None and found.dialect != project.dialect:
+        raise UserError.at(
+            project.shown(project.snapshot),
+            f"the snapshot was made for {found.dialect}, but {project.shown(project.config_file)} says {project.dialect}",
+            f"set `dialect: {found.dialect}` again; a project's migrations are written for one dialect")
+    return replace(_compared(project, found, schema), table_texts=tuple(texts), parsed_cache=parsed_cache,
+                   entity_digests=digests)
 
 
-def state_against(project: Project, snapshot: Snapshot | Callable[[Schema], Snapshot], rendering: bool = False,
-                  remember: bool = False) -> State:
-    """The entity files against `snapshot`: loaded, compared, and planned for the project's output format.
+def state_against(project: Project, snapshot: Snapshot) -> State:
+    """The entity files against `snapshot`: loaded, compared, and planned for the project's output format."""
+    schema, _cache, digests = _load_entities(project, remember=False)
+    return replace(_compared(project, snapshot, schema), entity_digests=digests)
 
-    A callable `snapshot` gets the loaded schema, once the loader's intermediate objects are
-    freed: both at once set the peak memory at 10,000 tables.
-    """
+
+def _load_entities(project: Project, remember: bool) -> tuple[Schema, bytes | None, tuple[tuple[str, bytes], ...]]:
+    """The entities' schema, the parse cache's new content (when `remember` and it changed),
+    and each entity file's path as shown with the digest of its bytes."""
     from codegen.dialects import get_dialect
     from codegen.loader import ParsedFiles, load_schema
 
-    dialect = get_dialect(project.dialect)
-    parsed = ParsedFiles(cache.recall_parsed(project), keep=cache.parsed_content if remember else None)
-    schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root,
-                         meanwhile=lambda: _import_later_stages(project if rendering else None), parsed=parsed)
-    parsed_cache = parsed.kept
-    from codegen.dialects.alembic import PortableAlembic
+    if not project.entities.is_dir():
+        raise UserError.at(project.shown(project.config_file),
+                           f"the entities folder {project.shown(project.entities)} does not exist",
+                           "fix `entities:` in codegen.yaml, or create the folder (codegen never reads a missing "
+                           "folder as \"no entities\": that would drop every table)")
+    parsed = ParsedFiles(cache.recall_parsed(project))
+    schema = load_schema(project.entities, get_dialect(project.dialect).max_identifier_length,
+                         display_root=project.root, parsed=parsed)
+    parsed_cache = cache.parsed_content(parsed.seen) if remember and parsed.changed() else None
+    return schema, parsed_cache, tuple(parsed.digests)
+
+
+def _compared(project: Project, snapshot: Snapshot, schema: Schema) -> State:
+    from codegen.dialects import get_dialect
     from codegen.differ import compare, likely_renames
+    from codegen.formats import get_format
     from codegen.planner import plan
 
-    if callable(snapshot):
-        snapshot = snapshot(schema)
     comparison = compare(snapshot.schema, schema)
-    target = PortableAlembic() if project.format == "alembic" else dialect
+    target = get_format(project.format).planning_dialect(get_dialect(project.dialect))
     up = plan(comparison.ops, target, comparison.renamed_old, schema)
-    return State(project, snapshot, schema, tuple(up), tuple(likely_renames(comparison.ops)), parsed_cache=parsed_cache,
-                 entity_digests=tuple(parsed.digests))
+    return State(project, snapshot, schema, tuple(up), tuple(likely_renames(comparison.ops)))
 
 
 def keep_parsed(state: State) -> None:
@@ -141,22 +134,6 @@ def keep_parsed(state: State) -> None:
     bad input leaves nothing behind."""
     if state.parsed_cache is not None:
         cache.remember_parsed(state.project, state.parsed_cache)
-
-
-def _import_later_stages(rendering: Project | None) -> None:
-    """Imported while a forked child reads entity files (loader.load_schema), not after;
-    with the templates of the project's migrations when one is to be rendered."""
-    from codegen import differ, integrity, model, operations, planner, snapshot  # noqa: F401
-    from codegen.dialects import alembic  # noqa: F401
-
-    if rendering is not None:
-        from codegen import writer  # noqa: F401
-        from codegen.render import alembic_environment, sql_environment
-
-        if rendering.format == "alembic":
-            alembic_environment()
-        else:
-            sql_environment(rendering.dialect)
 
 
 def check_state(project: Project) -> State:
@@ -205,8 +182,9 @@ def creation_time() -> dt.datetime:
 
 def prepare_migration(state: State, message: str | None) -> PlannedMigration:
     """Render the migration for `state.up` (which must not be empty) without writing anything."""
+    from codegen.formats import get_format
     from codegen.history import list_migrations, new_migration_id, slugify
-    from codegen.render import MigrationInfo, down_operations, render_alembic, render_sql, sql_environment
+    from codegen.render import MigrationInfo
     from codegen.snapshot import Snapshot
 
     project = state.project
@@ -219,42 +197,9 @@ def prepare_migration(state: State, message: str | None) -> PlannedMigration:
         id=migration_id, name=name, parent=state.snapshot.migration, message=text,
         created=created.strftime("%Y-%m-%dT%H:%M:%SZ"), generator=__version__,
     )
-    up = list(state.up)
-    snapshot = Snapshot(state.schema, migration_id, project.dialect)
-    # Shared only when the snapshot is still to be written: assembling it from the texts
-    # load_state wrote costs less than forking a large process and sending it back. The
-    # snapshot is written here and the migration in the child: the snapshot is the larger
-    # text (23 MB against 6 MB for 10,000 new tables), and a text made in the child has to
-    # be copied over.
-    shared = 0 if state.table_texts else len(up)
-    if project.format == "alembic":
-        snapshot_text, revision = _side_by_side(
-            shared, lambda: snapshot.to_text(state.table_texts),
-            lambda: render_alembic(info, up, project.dialect, state.likely_renames, (state.snapshot.schema, state.schema)))
-        files = {project.migrations / "versions" / f"{name}.py": revision}
-    else:
-        sql_environment(project.dialect)  # templates loaded once, before a child shares them
-        (down_sql, snapshot_text), up_sql = _side_by_side(
-            shared, lambda: (render_sql(info, down_operations(up), project.dialect, "down"), snapshot.to_text(state.table_texts)),
-            lambda: render_sql(info, up, project.dialect, "up", state.likely_renames))
-        folder = project.migrations / name
-        files = {folder / "up.sql": up_sql, folder / "down.sql": down_sql}
+    files = get_format(project.format).render(project, info, state)
+    snapshot_text = Snapshot(state.schema, migration_id, project.dialect).to_text(state.table_texts)
     return PlannedMigration(info, files, snapshot_text, state)
-
-
-# From this many operations (or tables) on, work is shared with a forked child
-# (codegen/concurrency.py): it renders the up migration while this process renders the
-# down migration and the snapshot, about 0.8 s of one processor each at 10,000 new
-# tables, and it writes half of the tables' snapshot texts.
-_SHARED_WORK_FROM = 200
-A = TypeVar("A")
-B = TypeVar("B")
-
-
-def _side_by_side(size: int, here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
-    from codegen.concurrency import both
-
-    return both(here, there) if size >= _SHARED_WORK_FROM else (here(), there())
 
 
 def write_migration(planned: PlannedMigration) -> None:

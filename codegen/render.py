@@ -59,7 +59,7 @@ def _one_line(text: object) -> str:
 class _CompiledTemplates(FileSystemBytecodeCache):
     """Jinja's compiled templates, kept between runs in Jinja's per-user temporary folder.
 
-    Compiling the templates took about 50 ms of every `generate` (issue 6). Entries
+    Compiling the templates took about 50 ms of every `generate`. Entries
     are keyed by each template's source, so an edited template is compiled again.
     A folder that cannot be written only means compiling each time.
     """

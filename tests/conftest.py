@@ -32,6 +32,15 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DIALECTS = ("sqlite", "postgresql")
 
 
+def fuzz_examples(full: int) -> int:
+    """How many examples a property test draws: `full` in CI (CI=true), a tenth of it (at least
+    10) otherwise, so that a local run stays quick; CODEGEN_FUZZ_EXAMPLES=N sets every count."""
+    forced = os.environ.get("CODEGEN_FUZZ_EXAMPLES")
+    if forced:
+        return int(forced)
+    return full if os.environ.get("CI", "").lower() == "true" else max(10, full // 10)
+
+
 # -- databases ------------------------------------------------------------------------------
 
 def postgres_url() -> str | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from conftest import EXAMPLES, Project
 
@@ -133,3 +132,11 @@ def test_generate_prints_hazards_and_likely_renames(project_factory):
     assert "-- NOTE customers.nickname -> customers.alias looks like a rename; if it is, add `renamed_from: nickname`" in up
     down = project.latest("down.sql")
     assert "-- HAZARD data loss: customers.alias" in down
+
+
+def test_the_cli_offers_exactly_the_registered_dialects_and_formats():
+    from codegen.cli import DIALECT_NAMES, FORMAT_NAMES
+    from codegen.dialects import DIALECTS
+    from codegen.formats import FORMATS
+
+    assert tuple(DIALECTS) == DIALECT_NAMES and tuple(FORMATS) == FORMAT_NAMES

@@ -6,7 +6,6 @@ model -> down.sql -> the database is empty again.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from conftest import fuzz_examples
 from codegen.errors import UserError
 from codegen.loader import load_schema
 from codegen.loader.format import FIELD_KEYS
@@ -52,19 +53,19 @@ def _load_text(tmp: Path, texts: list[str]) -> None:
         assert rendered and all(p.location.file for p in exc.problems)
 
 
-@settings(max_examples=int(__import__("os").environ.get("CODEGEN_FUZZ_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=fuzz_examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(docs=st.lists(values, min_size=1, max_size=3))
 def test_arbitrary_yaml_values(tmp_path, docs):
     _load_text(tmp_path, [yaml.safe_dump(d) for d in docs])
 
 
-@settings(max_examples=int(__import__("os").environ.get("CODEGEN_FUZZ_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=fuzz_examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(entities=st.lists(entity, min_size=1, max_size=3))
 def test_plausible_entities(tmp_path, entities):
     _load_text(tmp_path, [yaml.safe_dump(e, sort_keys=False) for e in entities])
 
 
-@settings(max_examples=int(__import__("os").environ.get("CODEGEN_FUZZ_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=fuzz_examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(entities=st.lists(entity, min_size=1, max_size=2), cut=st.integers(0, 400), junk=st.text(max_size=4))
 def test_mutated_text(tmp_path, entities, cut, junk):
     text = yaml.safe_dump({"entities": entities}, sort_keys=False)

@@ -1,6 +1,6 @@
 """The fast entity-file reader answers exactly what PyYAML answers, or steps aside.
 
-`plain_yaml.read_plain` either returns PyYAML's own result for a text or
+`plain_yaml.read_subset` either returns PyYAML's own result for a text or
 NOT_PLAIN (then the loader uses PyYAML). A wrong answer would silently change
 a schema, so it is compared with PyYAML on generated documents: block and flow
 collections, indentless lists, comments, CRLF, and scalars YAML 1.1 types
@@ -10,16 +10,17 @@ collections, indentless lists, comments, CRLF, and scalars YAML 1.1 types
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codegen.loader.plain_yaml import NOT_PLAIN, read_plain
+from conftest import fuzz_examples
+from codegen.loader.plain_yaml import NOT_PLAIN, read_subset
 
-EXAMPLES = int(os.environ.get("CODEGEN_FUZZ_EXAMPLES", "300"))
+EXAMPLES = fuzz_examples(300)
 ROOT = Path(__file__).resolve().parent.parent
 
 SCALARS = [
@@ -101,7 +102,7 @@ def same(a, b) -> bool:
 
 def check(text: str) -> bool:
     """True when the fast reader answered (and then it must match PyYAML)."""
-    answer = read_plain(text)
+    answer = read_subset(text)
     if answer is NOT_PLAIN:
         return False
     expected = yaml.load(text, Loader=yaml.CSafeLoader)  # must not raise: the fast reader accepted it
@@ -119,7 +120,7 @@ def test_generated_documents_are_mostly_answered_fast() -> None:
     """Guards the test above against passing because the reader always steps aside."""
     answered: list[bool] = []
 
-    @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @settings(max_examples=fuzz_examples(200), deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
     @given(_block())
     def run(text: str) -> None:
         answered.append(check(text))
@@ -137,10 +138,29 @@ def test_every_entity_file_in_the_repository() -> None:
 def test_outside_the_subset() -> None:
     for text in ["a: &x 1\nb: *x\n", "a: |\n  text\n", "a: 1\na: 2\n", "a: !!str 1\n", "a:\n\tb: 1\n", "a: 'x''y'\n",
                  "a: b\n  c\n", "- - a\n", "a: {b: 1\n", "--- \na: 1\n", "? a\n: b\n", "a: \"x\\ny\"\n"]:
-        assert read_plain(text) is NOT_PLAIN, text
+        assert read_subset(text) is NOT_PLAIN, text
 
 
 def test_yaml_1_1_scalars() -> None:
-    assert read_plain("a: yes\nb: ~\nc: 0o17\nd: 1_000\ne: [on, 1.5]\nf: 2024-01-31\ng: 'yes'\n") == yaml.safe_load(
+    assert read_subset("a: yes\nb: ~\nc: 0o17\nd: 1_000\ne: [on, 1.5]\nf: 2024-01-31\ng: 'yes'\n") == yaml.safe_load(
         "a: yes\nb: ~\nc: 0o17\nd: 1_000\ne: [on, 1.5]\nf: 2024-01-31\ng: 'yes'\n")
-    assert read_plain("") is None and read_plain("# only a comment\n") is None
+    assert read_subset("") is None and read_subset("# only a comment\n") is None
+
+
+def test_parse_hands_what_the_subset_does_not_read_to_pyyaml() -> None:
+    from codegen.loader.plain_yaml import parse
+
+    assert parse("a: &x 1\nb: *x\n", "f.yaml") == {"a": 1, "b": 1}  # anchors: outside the subset
+    assert parse("entity: A\nfields: {id: integer}\n", "f.yaml") == {"entity": "A", "fields": {"id": "integer"}}
+
+
+@pytest.mark.parametrize("text", ["a: " + "[" * 990 + "]" * 990 + "\n", "a: " + "[" * 5000 + "]" * 5000 + "\n", "a: " + "{b: " * 5000 + "1" + "}" * 5000 + "\n"])
+def test_yaml_nested_too_deeply_is_an_input_error(text: str) -> None:
+    """Flow collections nested thousands deep exhaust Python's stack: a clear error, not a traceback."""
+    from codegen.errors import UserError
+    from codegen.loader.plain_yaml import parse
+
+    with pytest.raises(UserError) as raised:
+        parse(text, "entities/deep.yaml")
+    rendered = raised.value.problems[0].render()
+    assert rendered.startswith("entities/deep.yaml") and "nest" in rendered and "fix:" in rendered

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import fuzz_examples
 from codegen import operations as ops
 from codegen.model import Check, Column, ColumnType, Default, Enum, ForeignKey, Index, UniqueConstraint
 from codegen.dialects import get_dialect
@@ -95,7 +96,7 @@ def test_quoting_agrees_with_sqlalchemy(dialect, module):
         assert ours.quote(name) == preparer.quote(name), name
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=fuzz_examples(300), deadline=None)
 @given(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,20}", fullmatch=True))
 def test_quoting_of_any_identifier_agrees_with_sqlalchemy(name):
     from sqlalchemy.dialects.postgresql import psycopg

@@ -9,7 +9,6 @@ and on every entity in the repository, which the fast path must take.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
@@ -20,9 +19,9 @@ from pydantic import ValidationError
 
 from codegen.loader import specs
 from codegen.loader.format import CheckSpec, EntitySpec, FieldSpec, IndexSpec, SqlDefault
-from conftest import REPO
+from conftest import REPO, fuzz_examples
 
-EXAMPLES = int(os.environ.get("CODEGEN_FUZZ_EXAMPLES", "300"))
+EXAMPLES = fuzz_examples(300)
 
 
 def _plain(value):

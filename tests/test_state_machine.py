@@ -6,9 +6,9 @@ checks the live schema against the snapshot and the rows against the model;
 then applies down.sql (the previous schema must come back) and up.sql again
 (schema and rows as after the first up).
 
-Examples per engine: CODEGEN_STATEFUL_EXAMPLES (default 200, the CI setting);
-`CODEGEN_STATEFUL_EXAMPLES=2000 pytest tests/test_state_machine.py` is the
-longer profile.
+Examples per engine: 200 in CI (CI=true), 20 otherwise (conftest.fuzz_examples);
+CODEGEN_STATEFUL_EXAMPLES=N sets the count: `CODEGEN_STATEFUL_EXAMPLES=2000 pytest
+tests/test_state_machine.py` is the longer profile.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import itertools
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -26,9 +26,9 @@ from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from codegen.snapshot import read_snapshot
-from conftest import PostgresDatabase, Project, SQLiteDatabase, require_postgres
+from conftest import PostgresDatabase, Project, SQLiteDatabase, fuzz_examples, require_postgres
 
-EXAMPLES = int(os.environ.get("CODEGEN_STATEFUL_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("CODEGEN_STATEFUL_EXAMPLES") or fuzz_examples(200))
 STEPS = int(os.environ.get("CODEGEN_STATEFUL_STEPS", "6"))
 
 KINDS = ("integer", "bigint", "string", "text", "boolean", "enum")

@@ -363,8 +363,8 @@ def test_generate_parses_only_the_entity_files_that_changed(repo, monkeypatch):
 
     assert (repo.root / ".codegen_cache" / "parsed").is_file()  # written by the first generate
     parsed: list[str] = []
-    read_plain = codegen.loader.plain_yaml.read_plain
-    monkeypatch.setattr(codegen.loader.plain_yaml, "read_plain", lambda text: parsed.append(text) or read_plain(text))
+    read_subset = codegen.loader.plain_yaml.read_subset
+    monkeypatch.setattr(codegen.loader.plain_yaml, "read_subset", lambda text: parsed.append(text) or read_subset(text))
     repo.write("entities/order.yaml", ORDER)
     without_cache = repo.run("diff", "-m", "orders", env={"CODEGEN_NO_CACHE": "1"})
     assert without_cache.exit_code == 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable, ClassVar
 
-if TYPE_CHECKING:  # a dialect is looked up before the model is needed: the loader forks first (issue 6)
+if TYPE_CHECKING:
     from codegen.model import Column, ColumnType, Default
 
 TypeRule = Callable[["ColumnType"], str]

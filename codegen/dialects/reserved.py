@@ -3,7 +3,7 @@
 A copy of SQLAlchemy's lists (its dialects' `identifier_preparer.reserved_words`,
 SQLAlchemy 2.1.9), kept here so that rendering SQL does not
 import SQLAlchemy: importing its PostgreSQL dialect alone took 0.25 s, half of
-the time budget of `codegen generate` for 1,000 entities (issue 6).
+the time budget of `codegen generate` for 1,000 entities.
 tests/test_render_ops.py checks that the copy and the quoting still agree with
 SQLAlchemy's preparer; regenerate it from there when SQLAlchemy adds words.
 """

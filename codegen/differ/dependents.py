@@ -25,7 +25,7 @@ def dependents(old: Schema, new: Schema, ops: list[Operation]) -> list[Operation
                if isinstance(op, DropConstraint) and type(op.constraint).__name__ in ("PrimaryKey", "UniqueConstraint")}
     touched_constraints = {(op.table, op.constraint.name) for op in ops if isinstance(op, (AddConstraint, DropConstraint))}
     touched_indexes = {(op.table, op.index.name) for op in ops if isinstance(op, (CreateIndex, DropIndex))}
-    if not retyped and not unkeyed:  # nothing can depend on a change: spares a pass over every table (issue 6)
+    if not retyped and not unkeyed:  # nothing can depend on a change: spares a pass over every table
         return []
 
     extra: list[Operation] = []

@@ -11,9 +11,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictFloat, StrictInt, StrictStr, Tag
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    Tag,
+)
 
-from codegen.loader.specs import FK_ACTIONS
+from codegen.model import FK_ACTIONS
 
 FkAction = Literal[FK_ACTIONS]
 Scalar = Union[StrictBool, StrictInt, StrictFloat, StrictStr, None]

@@ -1,23 +1,22 @@
-"""A fast reader for the plain YAML most entity files are written in.
+"""`parse(text, file)`: YAML as PyYAML reads it, fast for the plain YAML most entity files are.
 
 PyYAML spends about 0.3 ms on a ten-field entity file even with libyaml: its
 C parser hands every token to Python as an event object with two position
-marks, and construction runs in Python. At 10,000 entity files that alone is
-more than the whole time budget of `codegen generate` (issue 6).
+marks, and construction runs in Python. At 10,000 entity files that is most
+of a `codegen generate`; this reader takes a quarter of the time.
 
 Entity files are nearly always block mappings and lists of short plain or
 simply quoted scalars, with one-line flow collections (`{type: string}`,
-`[a, b]`). This module reads exactly that subset, line by line, and answers
-`None` for anything else (anchors, tags, block scalars, escapes, multi-line
-scalars, odd indentation, duplicate keys, ...), so that the caller falls back
-to PyYAML, which then also produces the error message with its position.
+`[a, b]`). The subset reader reads exactly that, line by line, and gives up
+on anything else (anchors, tags, block scalars, escapes, multi-line scalars,
+odd indentation, duplicate keys, ...); `parse` then hands the text to PyYAML
+(yaml_source.read_yaml, libyaml's C parser when present), which also words
+the error and its position.
 
-Whenever it answers, the answer equals PyYAML's `safe_load` of the same text:
-each distinct plain scalar is typed by PyYAML's own resolver and constructor
-(so `yes`, `1_000`, `0o7`, `~` and `.inf` mean what YAML 1.1 says), and
-tests/test_plain_yaml.py compares the two on generated documents.
-No positions are kept: they are only needed for an error, and then the file
-is read again with PyYAML (see `yaml_source.Document`).
+Whenever the subset reader answers, the answer equals PyYAML's `safe_load` of
+the same text: each distinct plain scalar is typed by PyYAML's own resolver
+and constructor (so `yes`, `1_000`, `0o7`, `~` and `.inf` mean what YAML 1.1
+says), and tests/test_plain_yaml.py compares the two on generated documents.
 """
 
 from __future__ import annotations
@@ -28,16 +27,28 @@ from typing import Any
 import yaml
 from yaml.nodes import ScalarNode
 
-__all__ = ["read_plain"]
+from codegen.loader.yaml_source import read_yaml
+
+__all__ = ["parse"]
+
+
+def parse(text: str, file: str) -> Any:
+    """The data of one YAML document; UserError (with its position) when it is not valid YAML.
+
+    >>> parse("entity: Customer\nfields: {id: integer}\n", "customer.yaml")
+    {'entity': 'Customer', 'fields': {'id': 'integer'}}
+    """
+    try:
+        data = read_subset(text)
+    except RecursionError:  # nesting deeper than Python's stack: PyYAML reports it
+        data = NOT_PLAIN
+    return read_yaml(text, file) if data is NOT_PLAIN else data
+
 
 class _NotPlain:
-    """The answer "outside the subset". Pickled as a reference to NOT_PLAIN, so that it is
-    still NOT_PLAIN when a forked child sends it (loader._load_files)."""
+    """The subset reader's "outside the subset"."""
 
     __slots__ = ()
-
-    def __reduce__(self) -> str:
-        return "NOT_PLAIN"
 
 
 NOT_PLAIN = _NotPlain()
@@ -187,7 +198,7 @@ def _hashable(key: Any) -> bool:
     return not isinstance(key, (list, dict))
 
 
-def read_plain(text: str) -> Any:
+def read_subset(text: str) -> Any:
     """PyYAML's reading of `text`, or NOT_PLAIN when the text is outside the subset."""
     if ("\t" in text or _NON_PRINTABLE.search(text) or text.startswith("\ufeff") or "\x85" in text
             or "\u2028" in text or "\u2029" in text):

@@ -3,7 +3,7 @@
 The pydantic models in format.py define the format (and `codegen schema`'s JSON
 Schema) and word every error. Importing pydantic and building its models was a
 fifth of a `generate` at 1,000 tables, and validating with them a seventh at
-10,000 (issue 6), so the shapes entity files are nearly always written in are
+10,000, so the shapes entity files are nearly always written in are
 checked here first, by hand: `entity(data)` returns the definition when it is
 sure pydantic would accept `data` as it is, and None otherwise. Then, and only
 then, the pydantic models decide (`from_model` turns their result into the same
@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# The values of on_delete / on_update, for both validators: format.py's FkAction is made from it.
-FK_ACTIONS = ("cascade", "restrict", "set_null", "set_default", "no_action")
+from codegen.model import FK_ACTIONS
+
 _SHORTHAND = re.compile(r"[a-z]+\??")
 _SCALARS = (bool, int, float, str, type(None))
 
@@ -215,8 +215,6 @@ def entity(data: Any) -> EntityDef | None:
 
 def from_model(model: Any) -> EntityDef:
     """An EntitySpec validated by pydantic (format.py), as the fast path would have built it."""
-    from codegen.loader.format import SqlDefault
-
     def written(obj: Any) -> dict[str, Any]:
         return {name: getattr(obj, name) for name in type(obj).model_fields if name in obj.model_fields_set}
 
@@ -226,7 +224,7 @@ def from_model(model: Any) -> EntityDef:
         for name, field in model.fields.items():
             if not isinstance(field, str):
                 field = FieldDef(written(field))
-                if isinstance(field.default, SqlDefault):
+                if hasattr(field.default, "sql"):  # format.SqlDefault
                     field.default = SqlDefaultDef(written(field.default))
             fields[name] = field
         values["fields"] = fields

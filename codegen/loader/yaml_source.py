@@ -15,7 +15,6 @@ from typing import Any
 import yaml
 
 from codegen.errors import Location, UserError
-from codegen.loader.plain_yaml import NOT_PLAIN, read_plain
 
 try:  # libyaml's C parser: several times faster on large entity sets
     _BaseLoader = yaml.CSafeLoader  # type: ignore[attr-defined]
@@ -103,6 +102,9 @@ def read_yaml(text: str, file: str) -> Any:
             line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise UserError.at(file, f"invalid YAML: {exc}", fix="fix the YAML syntax") from None
+    except RecursionError:
+        raise UserError.at(file, "invalid YAML: collections nested too deeply to read",
+                           fix="an entity file needs a few levels at most: flatten the nesting") from None
     finally:
         loader.dispose()
 
@@ -135,26 +137,14 @@ def _position_in(root: Any, path: tuple[Any, ...], at_key: bool) -> tuple[int | 
 class Document:
     """One YAML file, kept only to find positions in it if they are asked for.
 
-    Most entity files are read by the fast `plain_yaml` reader, which keeps no
-    positions; the first `Location` of this file that is printed reads it again
-    with PyYAML and marks. Files outside that reader's subset are read with
-    marks straight away, which also reports their YAML mistakes. The data read
-    is not kept here: for 10,000 files it was tens of megabytes (issue 6).
+    Entity files are parsed without positions (plain_yaml.parse); the first
+    `Location` in this file that is printed reads it again with PyYAML and marks.
     """
 
     __slots__ = ("file", "text", "_marked")
 
-    def __init__(self, file: str, text: str, marked: Any = None):
-        self.file, self.text, self._marked = file, text, marked
-
-    @classmethod
-    def read(cls, file: str, text: str) -> tuple["Document", Any]:
-        """The document and its data (plain dicts and lists, or marked ones when PyYAML read it)."""
-        data = read_plain(text)
-        if data is NOT_PLAIN:
-            data = read_yaml(text, file)
-            return cls(file, text, data), data
-        return cls(file, text), data
+    def __init__(self, file: str, text: str):
+        self.file, self.text, self._marked = file, text, None
 
     def marked(self) -> Any:
         if self._marked is None:

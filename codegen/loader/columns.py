@@ -1,0 +1,183 @@
+"""One column from one field: its type, default and backfill, checked against each other."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+from codegen import naming
+from codegen.errors import Location, did_you_mean
+from codegen.loader.entities import Field, Report, check_identifier, field_at
+from codegen.model import (
+    INTEGER_KINDS,
+    LOGICAL_TYPES,
+    Column,
+    ColumnType,
+    Default,
+    new_column,
+    shared_type,
+)
+
+_TIME_KINDS = ("timestamp", "date", "time")
+_KNOWN_TYPES = frozenset(LOGICAL_TYPES)
+
+
+def build_column(report: Report, f: Field, table: str, max_len: int | None) -> Column | None:
+    spec = f.spec
+    name = f.name
+    here = field_at(f)
+    if not check_identifier(report, here, name, "column name", max_len, f.owner.spec.entity, name):
+        return None
+    written = spec.__dict__
+    if "default" in written or "backfill" in written:
+        key = known = None  # scalars of any type: 1 and 1.0 are equal keys but not equal SQL
+    else:
+        try:
+            key = tuple(written.items())  # validated values: each key's type is fixed
+            known = report.columns.get(key)
+        except TypeError:  # a list: enum values
+            key = known = None
+    if known is not None:
+        return new_column(name, *known, here)
+    problems = len(report.problems)
+    column = _built_column(report, f, table, max_len, here)
+    if (column is not None and key is not None and len(report.problems) == problems
+            and column.type.kind != "enum" and column.renamed_from is None):
+        report.columns[key] = (column.type, column.nullable, column.default, column.autoincrement, column.comment,
+                               None, column.backfill)
+    return column
+
+
+def _built_column(report: Report, f: Field, table: str, max_len: int | None, here: Location) -> Column | None:
+    spec = f.spec
+    kind = spec.type
+    if kind not in _KNOWN_TYPES:
+        _column_error(report, f, "type", f"unknown type `{kind}`",
+                      did_you_mean(kind, LOGICAL_TYPES) or f"use one of: {', '.join(LOGICAL_TYPES)}")
+        return None
+    given = spec.given & _CHECKED_KEYS  # most columns give none of these
+    if given:
+        _check_column_keys(report, f, kind, given, max_len)
+    values: tuple[str, ...] = ()
+    enum_name = None
+    if kind == "enum":
+        values = tuple(spec.values or ())
+        if not values:
+            _column_error(report, f, "values" if "values" in given else "type", "enum without values",
+                          "list the allowed values: `values: [a, b]`")
+            return None
+        if len(set(values)) != len(values):
+            _column_error(report, f, "values", "an enum value is listed twice", "list each value once")
+        enum_name = naming.enum_type(table, f.name, max_len)
+    ctype = shared_type(kind, spec.length, spec.precision, spec.scale if spec.precision is not None else None,
+                         spec.timezone, values, enum_name)
+    default = backfill = None
+    if "default" in given:
+        default = _default(spec.default, ctype, spec.nullable,
+                           lambda message, fix: _column_error(report, f, "default", message, fix))
+    if "backfill" in given:
+        if spec.backfill is None:
+            _column_error(report, f, "backfill", "`backfill: null` fills nothing", "give the value existing rows should get")
+        elif _literal_problem(spec.backfill, ctype):
+            _column_error(report, f, "backfill", f"backfill {spec.backfill!r} does not fit type {ctype.describe()}",
+                          _literal_problem(spec.backfill, ctype))
+        else:
+            backfill = spec.backfill
+
+    return new_column(f.name, ctype, spec.nullable, default, spec.autoincrement, spec.comment, spec.renamed_from,
+                  backfill, field_at(f, "renamed_from") if spec.renamed_from else here)
+
+
+def _check_column_keys(report: Report, f: Field, kind: str, given: set[str], max_len: int | None) -> None:
+    """The keys that only some types take, and the ones that need another key."""
+    spec = f.spec
+    if "renamed_from" in given and spec.renamed_from is not None:
+        check_identifier(report, field_at(f, "renamed_from"), spec.renamed_from, "renamed_from", max_len,
+                          f.owner.spec.entity, f.name)
+    if not given.isdisjoint(_NOT_FOR[kind]):  # nearly always disjoint: `length` on a string
+        for key, kinds in _ONLY_FOR.items():
+            if key in given and kind not in kinds:
+                _column_error(report, f, key, f"`{key}` does not apply to type `{kind}`",
+                              f"remove `{key}` (it is for {', '.join(kinds)})")
+    if kind == "decimal":
+        if spec.scale is not None and spec.precision is None:
+            _column_error(report, f, "scale", "`scale` without `precision`", "add `precision:` (total digits)")
+        if spec.precision is not None and spec.scale is not None and spec.scale > spec.precision:
+            _column_error(report, f, "scale", f"scale {spec.scale} is greater than precision {spec.precision}",
+                          "make `scale` at most `precision`")
+    for key in ("on_delete", "on_update"):
+        if key in given and spec.references is None:
+            _column_error(report, f, key, f"`{key}` without `references`", "add `references: Entity` or remove it")
+
+
+def _column_error(report: Report, f: Field, key: str | None, message: str, fix: str | None) -> None:
+    report.error(field_at(f, key) if key else field_at(f), message, fix, f.owner.spec.entity, f.name)
+
+
+_ONLY_FOR = {  # keys that apply to some logical types only
+    "length": ("string", "binary"), "precision": ("decimal",), "scale": ("decimal",),
+    "timezone": ("timestamp", "time"), "values": ("enum",),
+}
+_NOT_FOR = {kind: frozenset(key for key, kinds in _ONLY_FOR.items() if kind not in kinds) for kind in LOGICAL_TYPES}
+_CHECKED_KEYS = frozenset({*_ONLY_FOR, "renamed_from", "on_delete", "on_update", "default", "backfill"})
+
+
+def _default(value: Any, ctype: ColumnType, nullable: bool, err) -> Default | None:
+    if hasattr(value, "sql"):
+        if not value.sql.strip():
+            err("empty `sql:` default", "write the SQL expression, e.g. {sql: \"gen_random_uuid()\"}")
+            return None
+        return Default("sql", value.sql)
+    if value is None:
+        if not nullable:
+            err("`default: null` on a NOT NULL column", "remove the default, or make the column nullable")
+        return None
+    if value == "now" and ctype.kind in _TIME_KINDS:
+        return Default("now")
+    problem = _literal_problem(value, ctype)
+    if problem:
+        err(f"default {value!r} does not fit type {ctype.describe()}", problem)
+        return None
+    return Default("literal", value)
+
+
+def _literal_problem(value: Any, ctype: ColumnType) -> str | None:
+    """Why a literal cannot be stored in a column of this type, or None when it can."""
+    kind = ctype.kind
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind in INTEGER_KINDS:
+        return None if isinstance(value, int) and not isinstance(value, bool) else "use a whole number"
+    if kind in ("decimal", "float"):
+        return None if is_number else "use a number"
+    if kind == "boolean":
+        return None if isinstance(value, bool) else "use true or false"
+    if not isinstance(value, str):
+        return "use a quoted string" if kind != "binary" else "binary defaults need `{sql: ...}`"
+    if kind in ("string", "text"):
+        if ctype.length is not None and len(value) > ctype.length:
+            return f"the value is longer than length {ctype.length}"
+        return None
+    if kind == "enum":
+        return None if value in ctype.values else f"use one of the enum values: {', '.join(ctype.values)}"
+    if kind == "uuid":
+        try:
+            uuid.UUID(value)
+            return None
+        except ValueError:
+            return "use a UUID such as 00000000-0000-0000-0000-000000000000, or {sql: \"gen_random_uuid()\"}"
+    if kind in _TIME_KINDS:
+        parse = {"date": dt.date.fromisoformat, "time": dt.time.fromisoformat, "timestamp": dt.datetime.fromisoformat}[kind]
+        try:
+            parse(value)
+            return None
+        except ValueError:
+            return "use an ISO 8601 value (2024-01-31, 12:00:00, 2024-01-31T12:00:00) or `now`"
+    if kind == "json":
+        try:
+            json.loads(value)
+            return None
+        except ValueError:
+            return "use JSON text in a string, e.g. '{}' or '[]'"
+    return "binary defaults need `{sql: ...}`"

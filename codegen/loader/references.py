@@ -1,0 +1,99 @@
+"""`references:` resolved to foreign keys, and the indexes the generator adds for them."""
+
+from __future__ import annotations
+
+from codegen import naming
+from codegen.errors import did_you_mean
+from codegen.loader.entities import Field, Report, SourceEntity, field_at
+from codegen.model import (
+    ColumnType,
+    ForeignKey,
+    Index,
+    Table,
+)
+
+
+def resolve_references(report: Report, ent: SourceEntity, fields_: list[Field], table: Table,
+                        tables: dict[str, Table], by_name: dict[str, SourceEntity],
+                        max_len: int | None) -> tuple[ForeignKey, ...]:
+    fks = []
+    for f in fields_:
+        ref = f.spec.references
+        if ref is None:
+            continue
+
+        def err(message: str, fix: str | None, key: str = "references") -> None:
+            report.error(field_at(f, key), message, fix, ent.spec.entity, f.name)
+
+        target_entity, _, target_field = ref.partition(".")
+        target = tables.get(target_entity)
+        if target is None:
+            if target_entity in by_name and by_name[target_entity].spec.abstract:
+                err(f"`{target_entity}` is abstract and has no table to reference", "reference a concrete entity")
+            elif target_entity not in by_name:
+                err(f"`references` names unknown entity `{target_entity}`",
+                    did_you_mean(target_entity, by_name) or "define that entity or fix the name")
+            continue
+        if target_field:
+            ref_col = target.column(target_field)
+            if ref_col is None:
+                err(f"`{target_entity}` has no field `{target_field}`",
+                    did_you_mean(target_field, [c.name for c in target.columns]) or "name one of its fields")
+                continue
+        else:
+            pk = target.primary_key
+            if pk is None:
+                err(f"`{target_entity}` has no primary key to reference", f"write `references: {target_entity}.<field>`")
+                continue
+            if len(pk.columns) != 1:
+                err(f"`{target_entity}` has a composite primary key ({', '.join(pk.columns)}); one column cannot reference it",
+                    f"reference a single unique field: `references: {target_entity}.<field>`")
+                continue
+            ref_col = target.column(pk.columns[0])
+            if ref_col is None:
+                continue
+        single_keys = {pk.columns for pk in [target.primary_key] if pk} | {u.columns for u in target.uniques} | {
+            i.columns for i in target.indexes if i.unique and i.where is None}
+        if (ref_col.name,) not in single_keys:
+            err(f"`{target_entity}.{ref_col.name}` is neither the primary key nor unique, so it cannot be referenced",
+                f"add `unique: true` to `{target_entity}.{ref_col.name}`")
+            continue
+        own = table.column(f.name)
+        if own is None:
+            continue
+        if _comparable(own.type) != _comparable(ref_col.type):
+            err(f"type {own.type.describe()} does not match `{target_entity}.{ref_col.name}` ({ref_col.type.describe()})",
+                f"declare `type: {ref_col.type.kind}`" + (f", `length: {ref_col.type.length}`" if ref_col.type.length else ""),
+                "type")
+            continue
+        if f.spec.on_delete == "set_null" and not f.spec.nullable:
+            err("`on_delete: set_null` on a NOT NULL column", "make the column nullable or pick another action", "on_delete")
+        fks.append(ForeignKey(
+            naming.foreign_key(table.name, (f.name,), target.name, max_len), (f.name,), target.name, (ref_col.name,),
+            f.spec.on_delete, f.spec.on_update,
+        ))
+    return tuple(fks)
+
+
+def _comparable(ctype: ColumnType) -> tuple:
+    return (ctype.kind, ctype.length, ctype.precision, ctype.scale, ctype.timezone, ctype.values)
+
+
+def automatic_indexes(table: Table, fks: tuple[ForeignKey, ...], fields_: list[Field],
+                       max_len: int | None) -> tuple[Index, ...]:
+    """A foreign key's columns get an index unless an existing key or index already leads with them."""
+    if not fks:
+        return ()
+    opted_out = {f.name for f in fields_ if not f.spec.index}
+    leading = [c.columns for c in table.uniques] + [i.columns for i in table.indexes]
+    if table.primary_key:
+        leading.append(table.primary_key.columns)
+    added = []
+    for fk in fks:
+        if set(fk.columns) & opted_out:
+            continue
+        if any(cols[: len(fk.columns)] == fk.columns for cols in leading):
+            continue
+        added.append(Index(naming.index(table.name, fk.columns, max_len), fk.columns))
+        leading.append(fk.columns)
+    return tuple(added)

@@ -1,0 +1,167 @@
+"""Operations on one column: added, dropped, renamed, altered, commented."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from codegen.model import Column
+from codegen.operations.base import DATA_LOSS, LONG_LOCK, NOT_REVERSIBLE, TABLE_REWRITE, Hazard, Operation
+from codegen.operations.values import fill_value, rewrite_free, widens
+
+@dataclass(frozen=True)
+class AddColumn(Operation):
+    table: str
+    column: Column
+    symbol: ClassVar[str] = "+"
+
+    def inverse(self) -> "DropColumn":
+        return DropColumn(self.table, self.column)
+
+    def describe(self) -> str:
+        null = "NULL" if self.column.nullable else "NOT NULL"
+        text = f"add column {self.table}.{self.column.name} {self.column.type.describe()} {null}"
+        fill = fill_value(self.column)
+        if fill is not None and self.column.default is None:
+            text += f" (existing rows get {fill!r})"
+        return text
+
+    def hazards(self) -> tuple[Hazard, ...]:
+        if self.column.default is not None and self.column.default.kind == "sql":
+            return (Hazard(TABLE_REWRITE, self.table, self.column.name,
+                           "a volatile SQL default is computed for every existing row"),)
+        return ()
+
+
+@dataclass(frozen=True)
+class DropColumn(Operation):
+    table: str
+    column: Column
+    symbol: ClassVar[str] = "-"
+
+    def inverse(self) -> AddColumn:
+        return AddColumn(self.table, self.column)
+
+    def describe(self) -> str:
+        return f"drop column {self.table}.{self.column.name}"
+
+    def hazards(self) -> tuple[Hazard, ...]:
+        return (Hazard(DATA_LOSS, self.table, self.column.name, "the column and its values are deleted"),
+                Hazard(NOT_REVERSIBLE, self.table, self.column.name, "undoing this brings the column back empty"))
+
+
+@dataclass(frozen=True)
+class RenameColumn(Operation):
+    table: str
+    old: str
+    new: str
+
+    def inverse(self) -> "RenameColumn":
+        return RenameColumn(self.table, self.new, self.old)
+
+    def describe(self) -> str:
+        return f"rename column {self.table}.{self.old} to {self.new}"
+
+
+@dataclass(frozen=True)
+class AlterColumn(Operation):
+    """Any change of one column's type, nullability or default, old and new side by side."""
+
+    table: str
+    old: Column
+    new: Column
+
+    def inverse(self) -> "AlterColumn":
+        return AlterColumn(self.table, self.new, self.old)
+
+    @property
+    def type_changed(self) -> bool:
+        return self.old.type != self.new.type
+
+    @property
+    def nullable_changed(self) -> bool:
+        return self.old.nullable != self.new.nullable
+
+    @property
+    def default_changed(self) -> bool:
+        return self.old.default != self.new.default
+
+    def describe(self) -> str:
+        parts = []
+        if self.type_changed:
+            parts.append(f"type {self.old.type.describe()} -> {self.new.type.describe()}")
+        if self.nullable_changed:
+            parts.append("NOT NULL -> NULL" if self.new.nullable else "NULL -> NOT NULL")
+        if self.default_changed:
+            old = self.old.default.describe() if self.old.default else "none"
+            new = self.new.default.describe() if self.new.default else "none"
+            parts.append(f"default {old} -> {new}")
+        if self.old.autoincrement != self.new.autoincrement:
+            parts.append("autoincrement " + ("on" if self.new.autoincrement else "off"))
+        return f"alter column {self.table}.{self.new.name}: {', '.join(parts)}"
+
+    @property
+    def enum_values_changed(self) -> bool:
+        return self.old.type.kind == self.new.type.kind == "enum" and self.old.type.values != self.new.type.values
+
+    @property
+    def enum_values_only_added(self) -> bool:
+        """New values inserted, none removed or moved: PostgreSQL can `ADD VALUE` in place."""
+        old, new = self.old.type.values, self.new.type.values
+        kept = [v for v in new if v in old]
+        return self.enum_values_changed and kept == list(old)
+
+    def added_enum_values(self) -> tuple[tuple[str, str | None, str | None], ...]:
+        """(value, the old value it goes before, the old value it goes after), in list order."""
+        old, new = self.old.type.values, self.new.type.values
+        out = []
+        for i, value in enumerate(new):
+            if value in old:
+                continue
+            before = next((v for v in new[i + 1:] if v in old), None)
+            after = next((v for v in reversed(new[:i]) if v in old or any(v == a for a, _, _ in out)), None)
+            out.append((value, before, after if before is None else None))
+        return tuple(out)
+
+    @property
+    def default_uses_added_value(self) -> bool:
+        added = {v for v, _, _ in self.added_enum_values()}
+        return self.new.default is not None and self.new.default.value in added
+
+    def hazards(self) -> tuple[Hazard, ...]:
+        found = []
+        col = self.new.name
+        if self.type_changed:
+            if self.enum_values_changed:
+                removed = [v for v in self.old.type.values if v not in self.new.type.values]
+                if removed:
+                    found.append(Hazard(DATA_LOSS, self.table, col,
+                                        f"enum values {', '.join(removed)} are removed: rows holding them make the migration fail"))
+                if not self.enum_values_only_added:
+                    found.append(Hazard(TABLE_REWRITE, self.table, col, "the enum type is rebuilt and the column cast to it"))
+            else:
+                if not widens(self.old.type, self.new.type):
+                    found.append(Hazard(DATA_LOSS, self.table, col,
+                                        f"{self.old.type.describe()} -> {self.new.type.describe()} may truncate values "
+                                        "or fail on rows that do not convert"))
+                if not rewrite_free(self.old.type, self.new.type):
+                    found.append(Hazard(TABLE_REWRITE, self.table, col, "changing the type rewrites the table under an exclusive lock"))
+        if self.nullable_changed and not self.new.nullable:
+            found.append(Hazard(LONG_LOCK, self.table, col, "SET NOT NULL scans the whole table under an exclusive lock"))
+        return tuple(found)
+
+
+
+@dataclass(frozen=True)
+class SetColumnComment(Operation):
+    table: str
+    column: str
+    old: str | None
+    new: str | None
+
+    def inverse(self) -> "SetColumnComment":
+        return SetColumnComment(self.table, self.column, self.new, self.old)
+
+    def describe(self) -> str:
+        verb = "set" if self.new else "remove"
+        return f"{verb} comment on column {self.table}.{self.column}"

@@ -1,0 +1,137 @@
+"""Operations on indexes, constraints and enum types, and the renames of their names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from codegen.model import Enum, ForeignKey, Index
+from codegen.operations.base import LONG_LOCK, Constraint, Hazard, Operation, constraint_kind
+
+@dataclass(frozen=True)
+class CreateIndex(Operation):
+    table: str
+    index: Index
+    symbol: ClassVar[str] = "+"
+
+    def inverse(self) -> "DropIndex":
+        return DropIndex(self.table, self.index)
+
+    def describe(self) -> str:
+        kind = "unique index" if self.index.unique else "index"
+        where = " (partial)" if self.index.where else ""
+        return f"create {kind} {self.index.name} on {self.table} ({', '.join(self.index.columns)}){where}"
+
+    def hazards(self) -> tuple[Hazard, ...]:
+        # Indexes of a new table are part of CreateTable: this one is built on a table with rows.
+        return (Hazard(LONG_LOCK, self.table, None,
+                       f"building {self.index.name} blocks writes to the table until it is done"),)
+
+
+@dataclass(frozen=True)
+class DropIndex(Operation):
+    table: str
+    index: Index
+    symbol: ClassVar[str] = "-"
+
+    def inverse(self) -> CreateIndex:
+        return CreateIndex(self.table, self.index)
+
+    def describe(self) -> str:
+        return f"drop index {self.index.name} on {self.table}"
+
+
+@dataclass(frozen=True)
+class AddConstraint(Operation):
+    table: str
+    constraint: Constraint
+    symbol: ClassVar[str] = "+"
+
+    def inverse(self) -> "DropConstraint":
+        return DropConstraint(self.table, self.constraint)
+
+    def describe(self) -> str:
+        c = self.constraint
+        target = f" -> {c.ref_table}" if isinstance(c, ForeignKey) else ""
+        return f"add {constraint_kind(c)} {c.name} on {self.table}{target}"
+
+
+@dataclass(frozen=True)
+class DropConstraint(Operation):
+    table: str
+    constraint: Constraint
+    symbol: ClassVar[str] = "-"
+
+    def inverse(self) -> AddConstraint:
+        return AddConstraint(self.table, self.constraint)
+
+    def describe(self) -> str:
+        return f"drop {constraint_kind(self.constraint)} {self.constraint.name} on {self.table}"
+
+
+
+@dataclass(frozen=True)
+class CreateEnum(Operation):
+    enum: Enum
+    symbol: ClassVar[str] = "+"
+
+    def inverse(self) -> "DropEnum":
+        return DropEnum(self.enum)
+
+    def describe(self) -> str:
+        return f"create enum {self.enum.name} ({', '.join(self.enum.values)})"
+
+
+@dataclass(frozen=True)
+class DropEnum(Operation):
+    enum: Enum
+    symbol: ClassVar[str] = "-"
+
+    def inverse(self) -> CreateEnum:
+        return CreateEnum(self.enum)
+
+    def describe(self) -> str:
+        return f"drop enum {self.enum.name}"
+
+
+@dataclass(frozen=True)
+class RenameIndex(Operation):
+    table: str
+    old: Index
+    new: Index
+
+    def inverse(self) -> "RenameIndex":
+        return RenameIndex(self.table, self.new, self.old)
+
+    def describe(self) -> str:
+        return f"rename index {self.old.name} to {self.new.name} on {self.table}"
+
+
+@dataclass(frozen=True)
+class RenameConstraint(Operation):
+    table: str
+    old: Constraint
+    new: Constraint
+
+    def inverse(self) -> "RenameConstraint":
+        return RenameConstraint(self.table, self.new, self.old)
+
+    def describe(self) -> str:
+        return f"rename {constraint_kind(self.old)} {self.old.name} to {self.new.name} on {self.table}"
+
+
+@dataclass(frozen=True)
+class RenameEnum(Operation):
+    old: Enum
+    new: Enum
+
+    def inverse(self) -> "RenameEnum":
+        return RenameEnum(self.new, self.old)
+
+    @property
+    def table(self) -> str:
+        """The table whose column the enum belongs to (as it is named when the rename runs)."""
+        return self.new.table
+
+    def describe(self) -> str:
+        return f"rename enum {self.old.name} to {self.new.name}"
