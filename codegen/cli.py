@@ -21,6 +21,7 @@ from codegen import __version__
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+MAX_PROBLEMS_SHOWN = 50  # as compilers stop listing: the first ones usually explain the rest
 # The registries' keys (dialects/, formats/), written here so that `--help` imports neither;
 # tests/test_cli.py holds them equal.
 DIALECT_NAMES = ("postgresql", "sqlite")
@@ -33,9 +34,12 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            for problem in exc.problems:
+            problems = sorted(exc.problems, key=lambda p: (p.location.file, p.location.line or 0, p.location.column or 0))
+            for problem in problems[:MAX_PROBLEMS_SHOWN]:
                 click.echo(problem.render(), err=True)
-            ctx.exit(EXIT_USAGE)
+            if len(problems) > MAX_PROBLEMS_SHOWN:
+                click.echo(f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more problems: fix these first", err=True)
+            ctx.exit(exc.exit_status)
 
 
 @dataclass(frozen=True)
@@ -110,18 +114,27 @@ def init(dialect: str, format_: str, folder: str) -> None:
 
 @cli.command()
 @click.option("-m", "--message", help="What the migration does; becomes the folder name (add_orders).")
+@click.option("--allow-drop-all", is_flag=True, help="Allow a migration that drops every table, or more than half.")
 @click.pass_context
-def generate(ctx: click.Context, message: str | None) -> None:
+def generate(ctx: click.Context, message: str | None, allow_drop_all: bool) -> None:
     """Write the migration from the snapshot to the current entities, and the new snapshot."""
-    from codegen.pipeline import keep_parsed, load_state, prepare_migration, write_migration
+    from codegen.pipeline import (
+        keep_parsed, load_state, prepare_migration, refuse_broken_chain, refuse_mass_drop, write_migration, writing,
+    )
 
-    state = load_state(_project(ctx), remember=True)
-    if not state.up:
-        keep_parsed(state)
-        _say(ctx, "No changes: the entities match the snapshot.", "ok")
-        return
-    planned = prepare_migration(state, message)
-    write_migration(planned)
+    project = _project(ctx)
+    with writing(project):  # from reading the snapshot to the last file: two runs cannot both build on it
+        state = load_state(project, remember=True)
+        if not allow_drop_all:
+            refuse_mass_drop(state)
+        if state.up:
+            refuse_broken_chain(state)
+        else:
+            keep_parsed(state)
+            _say(ctx, "No changes: the entities match the snapshot.", "ok")
+            return
+        planned = prepare_migration(state, message)
+        write_migration(planned)
     keep_parsed(state)
     project = state.project
     files = " (up.sql, down.sql)" if project.format == "sql" else ""
@@ -260,9 +273,12 @@ def rebase(ctx: click.Context, migration: str | None) -> None:
     """
     from codegen.rebase import plan_rebase, write_rebase
 
+    from codegen.pipeline import writing
+
     project = _project(ctx)
-    planned = plan_rebase(project, migration)
-    write_rebase(project, planned)
+    with writing(project):
+        planned = plan_rebase(project, migration)
+        write_rebase(project, planned)
     moved = ", ".join(m.name for m in planned.moved)
     if planned.planned is None:
         click.echo(f"Removed {moved}: {planned.onto.name} already holds all its changes.")

@@ -86,6 +86,8 @@ class Problem:
 class UserError(Exception):
     """Bad input or usage; exit status 2, nothing written."""
 
+    exit_status = 2
+
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = problems if isinstance(problems, list) else [problems]
         super().__init__("\n".join(p.render() for p in self.problems))
@@ -94,6 +96,12 @@ class UserError(Exception):
     def at(cls, file: str, message: str, fix: str | None = None, line: int | None = None,
            column: int | None = None, entity: str | None = None, field: str | None = None) -> "UserError":
         return cls(Problem(Location(file, line, column), message, fix, entity, field))
+
+
+class BusyError(UserError):
+    """Another run holds the project's lock for too long: not the user's input, so exit status 1."""
+
+    exit_status = 1
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

@@ -25,7 +25,8 @@ SUM_NAME = "codegen.sum"
 class Finding:
     """One problem `check` reports: a stable code for bots, the files, what is wrong, the fix."""
 
-    code: str  # "entities-changed", "chain-broken", "branches", "snapshot-mismatch", "edited", "missing", "unlisted", "no-sum", "hazard"
+    code: str  # "entities-changed", "chain-broken", "branches", "duplicate-id", "snapshot-mismatch", "edited", "missing",
+    #            "unlisted", "no-sum", "hazard", "interrupted", "verify"
     message: str
     fix: str
     files: tuple[str, ...] = ()
@@ -128,6 +129,15 @@ def check_sum(folder: Path, files: dict[str, bytes]) -> list[Finding]:
 def check_chain(migrations: list[Migration], snapshot_migration: str | None, snapshot_shown: str) -> list[Finding]:
     findings = []
     ids = {m.id: m for m in migrations}
+    by_id: dict[str, list[Migration]] = {}
+    for m in migrations:
+        by_id.setdefault(m.id, []).append(m)
+    for same in (group for group in by_id.values() if len(group) > 1):
+        names = [m.name for m in same]
+        findings.append(Finding(
+            "duplicate-id", f"{' and '.join(names)} have the same id {same[0].id}: two branches generated in the same "
+            "second (or with one SOURCE_DATE_EPOCH), and an id must name one migration",
+            f"run `codegen rebase` to regenerate {names[-1]} with a new id on top of {names[0]}", tuple(names)))
     children: dict[str | None, list[Migration]] = {}
     for m in migrations:
         children.setdefault(m.parent, []).append(m)

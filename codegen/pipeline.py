@@ -7,12 +7,13 @@ functions directly.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from codegen import __version__, cache
 from codegen.config import Project
@@ -129,6 +130,48 @@ def _compared(project: Project, snapshot: Snapshot, schema: Schema) -> State:
     return State(project, snapshot, schema, tuple(up), tuple(likely_renames(comparison.ops)))
 
 
+@contextlib.contextmanager
+def writing(project: Project) -> Iterator[None]:
+    """Hold the project's lock for a whole command that writes, after finishing or undoing
+    whatever an interrupted run left (writer.recover)."""
+    from codegen.writer import locked, recover
+
+    with locked(project.migrations):
+        recover(project.migrations)
+        yield
+
+
+def refuse_broken_chain(state: State) -> None:
+    """A new migration names the snapshot's migration as its parent: when that link is lost or
+    forked, the migration would start a second history. UserError with each problem's fix."""
+    from codegen.errors import Location, Problem
+    from codegen.history import list_migrations
+    from codegen.integrity import check_chain
+
+    project = state.project
+    found = check_chain(list_migrations(project.migrations), state.snapshot.migration, project.shown(project.snapshot))
+    if found:
+        raise UserError([Problem(Location(f.files[0] if f.files else project.shown(project.migrations)),
+                                 f"{f.message}; a new migration cannot be added until that is repaired", f.fix)
+                         for f in found])
+
+
+def refuse_mass_drop(state: State) -> None:
+    """A migration that drops every table, or more than half of them, is nearly always a mistake
+    (an entities folder moved, a file deleted by accident): UserError unless the user said so."""
+    from codegen.operations import DropTable
+
+    existing = len(state.snapshot.schema.managed_tables)
+    dropped = sorted(op.table.name for op in state.up if isinstance(op, DropTable))
+    if dropped and (len(dropped) == existing or len(dropped) * 2 > existing):
+        project = state.project
+        shown = ", ".join(dropped[:5]) + (f" and {len(dropped) - 5} more" if len(dropped) > 5 else "")
+        raise UserError.at(project.shown(project.entities),
+                           f"this migration would drop {len(dropped)} of the {existing} tables ({shown})",
+                           "check that the entity files are where codegen.yaml's `entities:` says; if dropping "
+                           "them is what you want, run `codegen generate --allow-drop-all`")
+
+
 def keep_parsed(state: State) -> None:
     """Write the parsed entity files to the project's cache, once the command has succeeded:
     bad input leaves nothing behind."""
@@ -226,13 +269,18 @@ def findings(state: State) -> list[Finding]:
     """Everything `check` reports: pending entity changes, then chain and checksum problems."""
     from codegen.history import list_migrations
     from codegen.integrity import Finding, check_chain, check_sum, tracked_files
+    from codegen.writer import leftovers
 
     project = state.project
-    found = []
+    found = [Finding("interrupted", f"an interrupted codegen run left {project.shown(path)}: its files may be half written",
+                     "run `codegen generate`: it first finishes or undoes the interrupted run", (project.shown(path),))
+             for path in leftovers(project.migrations)]
     if state.up:
+        listed = "; ".join(op.describe() for op in state.up[:10])
+        more = f"; and {len(state.up) - 10} more" if len(state.up) > 10 else ""
         found.append(Finding("entities-changed",
                              f"the entities differ from {project.shown(project.snapshot)} ({len(state.up)} change"
-                             f"{'s' if len(state.up) != 1 else ''}): " + "; ".join(op.describe() for op in state.up),
+                             f"{'s' if len(state.up) != 1 else ''}): {listed}{more}",
                              'run `codegen generate -m "<what changed>"` and commit the migration',
                              (project.shown(project.entities),)))
     migrations = list_migrations(project.migrations)
@@ -249,7 +297,8 @@ def rehash(project: Project) -> Path:
     from codegen.integrity import SUM_NAME, sum_text, tracked_files
     from codegen.writer import Change, apply
 
-    files = tracked_files(list_migrations(project.migrations), project.migrations, project.snapshot)
     path = project.migrations / SUM_NAME
-    apply(Change(created=(), replaced=((path, sum_text(files)),)), project.migrations)
+    with writing(project):
+        files = tracked_files(list_migrations(project.migrations), project.migrations, project.snapshot)
+        apply(Change(created=(), replaced=((path, sum_text(files)),)), project.migrations)
     return path

@@ -17,6 +17,7 @@ from pathlib import Path
 from codegen.config import Project
 from codegen.errors import UserError
 from codegen.history import Migration, list_migrations
+from codegen.model import Schema
 from codegen.integrity import SUM_NAME, sum_key, sum_text, tracked_files
 from codegen.pipeline import PlannedMigration, prepare_migration, state_against
 from codegen.snapshot import Snapshot, parse_snapshot
@@ -56,9 +57,10 @@ def plan_rebase(project: Project, choose: str | None) -> Rebase:
     moved = _branch(moved_start, children)
     onto = _branch(other_start, children)[-1]
 
-    base = _snapshot_at(project, onto)
+    base = _snapshot_at(project, onto, migrations)
     state = state_against(project, base)
     if not state.up:
+        _prove_redundant(project, moved, migrations, state.schema)
         return Rebase(tuple(moved), onto, base, None)
     message = moved_start.name.split("_", 1)[1].replace("_", " ")
     return Rebase(tuple(moved), onto, base, prepare_migration(state, message))
@@ -87,9 +89,41 @@ def _branch(start: Migration, children: dict) -> list[Migration]:
     return out
 
 
-def _snapshot_at(project: Project, migration: Migration) -> Snapshot:
+def _prove_redundant(project: Project, moved: list[Migration], migrations: list[Migration], result: Schema) -> None:
+    """The moved branch may be removed only when every change it made is in `result` (the
+    merged entities): each of its operations, from the schema it started from to the one it
+    ended at, is also an operation from that start to `result`. Ids prove nothing (two
+    branches can generate in the same second), so the operations decide; UserError when
+    they cannot be compared or a change would be lost."""
+    from codegen.differ import diff
+
+    parent_id = moved[0].parent
+    parent = next((m for m in migrations if m.id == parent_id), None)
+    try:
+        start = _snapshot_at(project, parent, migrations).schema if parent is not None else Schema()
+        end = _snapshot_at(project, moved[-1], migrations).schema
+    except UserError:
+        raise UserError.at(project.shown(project.migrations),
+                           f"cannot tell whether {moved[-1].name}'s changes are in the merged entities (the snapshots "
+                           "its branch wrote are not in git), so it is not removed",
+                           "restore those snapshots, or regenerate the migration by hand: remove it, then "
+                           "`codegen generate`") from None
+    made = {op.describe() for op in diff(start, end)}
+    kept = {op.describe() for op in diff(start, result)}
+    lost = sorted(made - kept)
+    if lost:
+        raise UserError.at(project.shown(moved[-1].review_file),
+                           f"{moved[-1].name}'s changes are not all in the merged entities ({'; '.join(lost[:5])}), "
+                           "so it is not removed",
+                           "make the entity files hold both branches' changes, then run `codegen rebase` again")
+
+
+def _snapshot_at(project: Project, migration: Migration, migrations: list[Migration]) -> Snapshot:
+    """The snapshot `migration` wrote: the working tree's when it names that migration and no
+    other migration has its id, else the one committed with the migration."""
     shown = project.shown(project.snapshot)
-    if project.snapshot.exists():
+    unique = sum(m.id == migration.id for m in migrations) == 1
+    if project.snapshot.exists() and unique:
         text = project.snapshot.read_text(encoding="utf-8", errors="replace")
         if "<<<<<<<" not in text:
             current = parse_snapshot(text, shown)
@@ -99,7 +133,7 @@ def _snapshot_at(project: Project, migration: Migration) -> Snapshot:
     if top is None:
         raise UserError.at(shown, f"the snapshot after {migration.name} is needed and this is not a git repository",
                            f"restore the snapshot that {migration.name} wrote, then run `codegen rebase` again")
-    up = os.path.relpath(migration.path / "up.sql", top)
+    up = os.path.relpath(migration.review_file, top)
     commit = _git(project.root, "log", "--diff-filter=A", "--format=%H", "-n", "1", "--", up)
     snapshot_in_repo = Path(os.path.relpath(project.snapshot, top)).as_posix()
     text = _git(project.root, "show", f"{commit}:{snapshot_in_repo}") if commit else None

@@ -226,6 +226,17 @@ CASES = {
               c: {type: integer, references: Customer, on_delete: explode}
             """},
         "entities/b.yaml:4:55", ["invalid value for `on_delete`", "cascade"]),
+    "infinite default": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true}
+              ratio: {type: float, default: .inf}
+            """},
+        "entities/a.yaml:4:", ["default inf does not fit type float", "finite number"]),
+    "flow YAML nested too deeply": (
+        {"a.yaml": "entity: A\nfields: " + "[" * 990 + "]" * 990 + "\n"},
+        "entities/a.yaml", ["nested too deeply"]),
     "index on an unknown column": (
         {"a.yaml": """
             entity: A
@@ -266,6 +277,18 @@ def test_several_problems_are_reported_at_once(project_factory):
     result = project.run("check")
     assert result.exit_code == 2
     assert "entities/a.yaml:4:" in result.output and "entities/a.yaml:5:" in result.output
+
+
+def test_every_problem_in_every_file_is_reported_sorted_and_capped(project_factory):
+    """As a compiler does: all files' mistakes in one run, by file and line, at most 50 printed."""
+    files = {f"e{i:02d}.yaml": f"entity: E{i}\nfields:\n  id: {{type: integr}}\n  n: {{type: strng}}\n"
+             for i in range(30)}
+    project = project_factory("sqlite", entities=files)
+    result = project.run("check")
+    assert result.exit_code == 2 and result.exception is None
+    places = [line.split(": error:")[0] for line in result.output.splitlines() if ": error:" in line]
+    assert len(places) == 50 and "and 10 more problems" in result.output
+    assert places[:3] == ["entities/e00.yaml:3:14", "entities/e00.yaml:4:13", "entities/e01.yaml:3:14"]
 
 
 def _generated(project_factory, text: str):

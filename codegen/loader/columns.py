@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import uuid
 from typing import Any
 
@@ -150,6 +151,8 @@ def _literal_problem(value: Any, ctype: ColumnType) -> str | None:
     if kind in INTEGER_KINDS:
         return None if isinstance(value, int) and not isinstance(value, bool) else "use a whole number"
     if kind in ("decimal", "float"):
+        if is_number and not math.isfinite(value):  # JSON and SQL literals have no infinity or NaN
+            return "use a finite number, or {sql: \"'Infinity'\"} where the database has it"
         return None if is_number else "use a number"
     if kind == "boolean":
         return None if isinstance(value, bool) else "use true or false"
