@@ -79,6 +79,7 @@ class Column:
     comment: str | None = None
     renamed_from: str | None = field(default=None, compare=False)
     backfill: LiteralValue = field(default=None, compare=False)
+    truncate: bool = field(default=False, compare=False)  # this change may cut values that do not fit
     origin: Location | None = field(default=None, compare=False)  # where the YAML declared it
 
 
@@ -87,13 +88,15 @@ def _column_builder():
     field through object.__setattr__, and a large project's resolution builds 100,000
     columns. The slots' own setters do the same, without the generic lookup."""
     names = [f.name for f in fields(Column)]
-    if names != ["name", "type", "nullable", "default", "autoincrement", "comment", "renamed_from", "backfill", "origin"]:
+    if names != ["name", "type", "nullable", "default", "autoincrement", "comment", "renamed_from", "backfill",
+                 "truncate", "origin"]:
         raise TypeError(f"Column's fields changed ({names}): change the parameters below with them")
-    s_name, s_type, s_nullable, s_default, s_auto, s_comment, s_renamed, s_backfill, s_origin = (
+    s_name, s_type, s_nullable, s_default, s_auto, s_comment, s_renamed, s_backfill, s_truncate, s_origin = (
         getattr(Column, name).__set__ for name in names)
     new = object.__new__
 
-    def new_column(name, type, nullable, default, autoincrement, comment, renamed_from, backfill, origin) -> Column:
+    def new_column(name, type, nullable, default, autoincrement, comment, renamed_from, backfill, truncate,
+                   origin) -> Column:
         column = new(Column)
         s_name(column, name)
         s_type(column, type)
@@ -103,6 +106,7 @@ def _column_builder():
         s_comment(column, comment)
         s_renamed(column, renamed_from)
         s_backfill(column, backfill)
+        s_truncate(column, truncate)
         s_origin(column, origin)
         return column
 

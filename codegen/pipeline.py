@@ -112,8 +112,9 @@ def _load_entities(project: Project, remember: bool) -> tuple[Schema, bytes | No
                            "fix `entities:` in codegen.yaml, or create the folder (codegen never reads a missing "
                            "folder as \"no entities\": that would drop every table)")
     parsed = ParsedFiles(cache.recall_parsed(project))
-    schema = load_schema(project.entities, get_dialect(project.dialect).max_identifier_length,
-                         display_root=project.root, parsed=parsed)
+    dialect = get_dialect(project.dialect)
+    schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root, parsed=parsed,
+                         names_fold_case=dialect.names_fold_case)
     parsed_cache = cache.parsed_content(parsed.seen) if remember and parsed.changed() else None
     return schema, parsed_cache, tuple(parsed.digests)
 

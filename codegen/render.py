@@ -154,6 +154,9 @@ def alembic_environment() -> Environment:
     def pg_sql(op: Operation) -> str:
         return pg_templates.get_template(op.template).render(op=op)
 
+    def pg_guard(op: AlterColumn) -> str:
+        return pg_templates.globals["m"].narrowing_guard(op)
+
     def pg_identity_sql(op: AlterColumn) -> str:
         return pg_sql(AlterColumn(op.table, op.old, replace(op.old, autoincrement=op.new.autoincrement)))
 
@@ -176,7 +179,7 @@ def alembic_environment() -> Environment:
     env = _environment([template_root() / "alembic"])
     env.filters.update(
         py=_py, q=postgresql.quote, sqllit=postgresql.literal, fk_action=postgresql.fk_action, docline=_docline,
-        as_nullable=lambda column: replace(column, nullable=True), pg_sql=pg_sql, pg_identity_sql=pg_identity_sql,
+        as_nullable=lambda column: replace(column, nullable=True), pg_sql=pg_sql, pg_guard=pg_guard, pg_identity_sql=pg_identity_sql,
         statements=_statements,
     )
     env.tests["kind"] = lambda obj, name: type(obj).__name__ == name

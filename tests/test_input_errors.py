@@ -378,3 +378,21 @@ def test_no_traceback_from_the_installed_command(project_factory):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "entities/a.yaml:" in proc.stderr and "invalid YAML" in proc.stderr
+
+
+@pytest.mark.parametrize("files, fragment", [
+    ({"a.yaml": "entity: A\nfields:\n  id: {type: integer, primary_key: true}\n  Name: string\n  name: string?\n"},
+     "entities/a.yaml:5:9: error: A: in table `a`, column `name` and `Name` (at entities/a.yaml:4:9) differ only in case"),
+    ({"a.yaml": "entity: Foo\ntable: Foo\nfields:\n  id: {type: integer, primary_key: true}\n",
+      "b.yaml": "entity: Bar\ntable: foo\nfields:\n  id: {type: integer, primary_key: true}\n"},
+     "entities/a.yaml:1:9: error: Foo: table `Foo` and `foo` (at entities/b.yaml:1:9) differ only in case"),
+])
+def test_names_that_differ_only_in_case_on_sqlite(files, fragment, project_factory):
+    """SQLite folds case: such a migration could never apply. PostgreSQL quotes them apart."""
+    project = project_factory("sqlite", entities=files)
+    before = project.files()
+    result = project.run("generate")
+    assert result.exit_code == 2 and fragment in result.output, result.output
+    assert project.files() == before
+    project.write("codegen.yaml", "dialect: postgresql\n")
+    assert project.run("generate").exit_code == 0

@@ -184,7 +184,7 @@ def test_new_column_builds_what_the_constructor_builds():
     from codegen.errors import Location
     from codegen.model import Column, Default, new_column, shared_type
 
-    values = ("price", shared_type("decimal", None, 10, 2), True, Default("literal", 1.5), False, "net", "cost", 0,
+    values = ("price", shared_type("decimal", None, 10, 2), True, Default("literal", 1.5), False, "net", "cost", 0, True,
               Location("entities/item.yaml", 3, 5))
     built, expected = new_column(*values), Column(*values)
     assert built == expected and hash(built) == hash(expected)

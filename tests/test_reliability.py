@@ -261,3 +261,83 @@ def test_recovery_undoes_a_run_killed_before_its_commit_point(tmp_path):
     writer.recover(root)
     assert not staging.exists() and not (root / "20260101000000_x").exists()
     assert (root / "schema.snapshot.json").read_text() == "old snapshot"
+
+
+# -- narrowing a column on PostgreSQL ---------------------------------------------------------------
+
+CODE = "entity: Item\nfields:\n  id: {type: integer, primary_key: true}\n  code: {type: string, length: 20}\n" \
+       "  price: {type: decimal, precision: 10, scale: 3}\n"
+NARROWER = {
+    "code": ("code: {type: string, length: 20}", "code: {type: string, length: 5%s}", "SELECT code FROM item ORDER BY id",
+             "SELECT character_maximum_length FROM information_schema.columns WHERE column_name = 'code'"),
+    "price": ("scale: 3}", "scale: 1%s}", "SELECT price::text FROM item ORDER BY id",
+              "SELECT numeric_scale FROM information_schema.columns WHERE column_name = 'price'"),
+}
+
+
+def _narrowed(postgres_db, project_factory, column: str, truncate: str) -> tuple[Project, str]:
+    old, new, _rows, _type = NARROWER[column]
+    project = project_factory("postgresql", entities={"item.yaml": CODE})
+    assert project.run("generate", "-m", "first").exit_code == 0
+    postgres_db.apply(project.latest("up.sql"))
+    postgres_db.apply("INSERT INTO item (id, code, price) VALUES (1, 'LONGVALUE12', 1.236), (2, 'ok', 2.5);")
+    project.write("entities/item.yaml", CODE.replace(old, new % truncate))
+    assert project.run("generate", "-m", "narrow").exit_code == 0
+    return project, project.latest("up.sql")
+
+
+@pytest.mark.parametrize("column", sorted(NARROWER))
+def test_narrowing_stops_before_changing_anything(postgres_db, project_factory, column):
+    """`string(20)` -> `string(5)` and a decimal's scale 3 -> 1 would cut or round silently: the
+    migration raises, naming the rows, and leaves the table as it was."""
+    import psycopg
+
+    _old, _new, rows, type_query = NARROWER[column]
+    project, up = _narrowed(postgres_db, project_factory, column, "")
+    assert f"-- HAZARD data loss: item.{column}:" in up and "the migration stops before changing anything" in up
+    before = postgres_db.query(rows), postgres_db.query(type_query)
+    with pytest.raises(psycopg.errors.RaiseException, match=rf"1 row\(s\) of item\.{column} do not fit"):
+        postgres_db.apply(up)
+    assert (postgres_db.query(rows), postgres_db.query(type_query)) == before
+
+
+@pytest.mark.parametrize("column, kept", [("code", [("LONGV",), ("ok",)]), ("price", [("1.2",), ("2.5",)])])
+def test_narrowing_with_truncate_cuts_as_asked(postgres_db, project_factory, column, kept):
+    _old, _new, rows, _type = NARROWER[column]
+    project, up = _narrowed(postgres_db, project_factory, column, ", truncate: true")
+    assert "values that do not fit are cut or rounded (`truncate: true`)" in up and "DO $$" not in up
+    postgres_db.apply(up)
+    assert postgres_db.query(rows) == kept
+    from codegen.snapshot import read_snapshot
+
+    postgres_db.assert_matches(read_snapshot(project.root / "migrations" / "schema.snapshot.json", "s").schema)
+
+
+def test_narrowing_in_an_alembic_revision_stops_too(postgres_db, project_factory, tmp_path):
+    """The same guard runs from the revision `alembic upgrade` executes."""
+    from alembic import command
+    from alembic.config import Config
+
+    from codegen.preview import in_project
+
+    project = project_factory("postgresql", entities={"item.yaml": CODE})
+    project.write("codegen.yaml", "dialect: postgresql\nformat: alembic\n")
+    assert project.run("init", "--format", "alembic", "--dialect", "postgresql").exit_code == 2  # exists already
+    from codegen.scaffold import _alembic_files
+
+    for path, text in _alembic_files(project.root, "postgresql"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    (project.root / "migrations" / "versions").mkdir(parents=True, exist_ok=True)
+    assert project.run("generate", "-m", "first").exit_code == 0
+    project.write("entities/item.yaml", CODE.replace("length: 20", "length: 5"))
+    assert project.run("generate", "-m", "narrow").exit_code == 0
+    url = postgres_db.url.replace("postgresql://", "postgresql+psycopg://", 1)
+    url += ("&" if "?" in url else "?") + f"options=-csearch_path%3D{postgres_db.schema_name}"
+    config = Config(str(project.root / "alembic.ini"))
+    with in_project(project.root, url):
+        command.upgrade(config, "20260101000000")
+        postgres_db.apply("INSERT INTO item (id, code, price) VALUES (1, 'LONGVALUE12', 1.236);")
+        with pytest.raises(Exception, match=r"1 row\(s\) of item\.code do not fit"):
+            command.upgrade(config, "head")
+    assert postgres_db.query("SELECT code FROM item") == [("LONGVALUE12",)]

@@ -64,6 +64,7 @@ class Dialect:
     lazy_foreign_keys: ClassVar[bool] = False  # a REFERENCES may name a table created later
     identity_columns: ClassVar[bool] = False  # autoincrement is a GENERATED ... AS IDENTITY column
     rebuilds_tables: ClassVar[bool] = False  # column and constraint changes need a table rebuild
+    names_fold_case: ClassVar[bool] = False  # `Name` and `name` are one table or column
     boolean_literals: ClassVar[tuple[str, str]] = ("FALSE", "TRUE")
 
     def primary_key_on_column(self, table) -> bool:

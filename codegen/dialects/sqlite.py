@@ -21,6 +21,7 @@ class SQLite(Dialect):
         "uuid": fixed("CHAR(36)"),
     }
     rebuilds_tables = True
+    names_fold_case = True  # sqlite.org/lang_keywords.html: identifiers are case-insensitive
     lazy_foreign_keys = True
     boolean_literals = ("0", "1")
 

@@ -47,7 +47,7 @@ def build_column(report: Report, f: Field, table: str, max_len: int | None) -> C
     if (column is not None and key is not None and len(report.problems) == problems
             and column.type.kind != "enum" and column.renamed_from is None):
         report.columns[key] = (column.type, column.nullable, column.default, column.autoincrement, column.comment,
-                               None, column.backfill)
+                               None, column.backfill, column.truncate)
     return column
 
 
@@ -88,7 +88,7 @@ def _built_column(report: Report, f: Field, table: str, max_len: int | None, her
             backfill = spec.backfill
 
     return new_column(f.name, ctype, spec.nullable, default, spec.autoincrement, spec.comment, spec.renamed_from,
-                  backfill, field_at(f, "renamed_from") if spec.renamed_from else here)
+                  backfill, spec.truncate, field_at(f, "renamed_from") if spec.renamed_from else here)
 
 
 def _check_column_keys(report: Report, f: Field, kind: str, given: set[str], max_len: int | None) -> None:

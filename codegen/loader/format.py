@@ -62,6 +62,8 @@ class FieldSpec(_Strict):
     comment: Optional[StrictStr] = None
     renamed_from: Optional[StrictStr] = None
     backfill: Scalar = Field(None, description="one-time value for existing rows; never the default")
+    truncate: StrictBool = Field(False, description="this type change may cut (string) or round (decimal, integer) "
+                                                    "values that do not fit; without it the migration stops on them")
 
 
 # `name: string` is NOT NULL string; `nickname: string?` is nullable.

@@ -36,8 +36,9 @@ from codegen.model import (
 )
 
 
-def resolve(entities: list[SourceEntity], max_identifier_length: int | None) -> Schema:
-    """Build the schema, or raise one UserError listing every problem found."""
+def resolve(entities: list[SourceEntity], max_identifier_length: int | None, names_fold_case: bool = False) -> Schema:
+    """Build the schema, or raise one UserError listing every problem found. `names_fold_case`:
+    the database takes `Name` and `name` for one name (SQLite, MySQL)."""
     report = Report()
     by_name: dict[str, SourceEntity] = {}
     for ent in entities:
@@ -76,6 +77,8 @@ def resolve(entities: list[SourceEntity], max_identifier_length: int | None) -> 
         resolved.append(_completed(table, fks, automatic_indexes(table, fks, fields_, max_identifier_length)))
 
     _check_unique_names(report, [(tables[t.name][0], t) for t in resolved])
+    if names_fold_case:
+        _check_folded_names(report, resolved)
     if report.problems:
         raise UserError(sorted(report.problems, key=lambda p: (p.location.file, p.location.line or 0,
                                                                 p.location.column or 0)))
@@ -268,3 +271,19 @@ def _check_unique_names(report: Report, tables: list[tuple[SourceEntity, Table]]
                 report.error(ent.at("entity"), f"the name `{name}` is used twice in table `{table.name}`",
                              "give one of them an explicit `name:`", ent.spec.entity)
             seen[name] = table.name
+
+
+def _check_folded_names(report: Report, tables: list[Table]) -> None:
+    """Names that differ only in case are one name to a database that folds case: the migration
+    could never apply, so both places are named."""
+    def clashes(items, what: str, entity_of) -> None:
+        seen: dict[str, object] = {}
+        for item in items:
+            first = seen.setdefault(item.name.lower(), item)
+            if first is not item:
+                report.error(item.origin, f"{what} `{item.name}` and `{first.name}` (at {first.origin}) differ only in "
+                             "case: this database takes them for one name", "rename one of them", entity_of(item))
+
+    clashes(tables, "table", lambda t: t.entity)
+    for table in tables:
+        clashes(table.columns, f"in table `{table.name}`, column", lambda c, t=table: t.entity)

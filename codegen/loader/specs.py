@@ -44,7 +44,7 @@ class SqlDefaultDef(Definition):
 
 class FieldDef(Definition):
     type: str
-    nullable = primary_key = autoincrement = unique = searchable = timezone = False
+    nullable = primary_key = autoincrement = unique = searchable = timezone = truncate = False
     index = True
     default = references = on_delete = on_update = length = precision = scale = values = comment = None
     renamed_from = backfill = None
@@ -119,7 +119,7 @@ _FIELD_CHECKS = {
     "searchable": _bool, "index": _bool, "references": _str_or_none, "on_delete": _action, "on_update": _action,
     "length": _positive, "precision": _positive, "scale": lambda v: v is None or (type(v) is int and v >= 0),
     "timezone": _bool, "values": _strings_or_none, "comment": _str_or_none, "renamed_from": _str_or_none,
-    "backfill": _scalar,
+    "backfill": _scalar, "truncate": _bool,
 }
 _INDEX_CHECKS = {"columns": lambda v: _strings(v) and len(v) > 0, "unique": _bool, "name": _str_or_none,
                  "where": _str_or_none}

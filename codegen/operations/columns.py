@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from codegen.model import Column
+from codegen.model import INTEGER_KINDS, Column
 from codegen.operations.base import DATA_LOSS, LONG_LOCK, NOT_REVERSIBLE, TABLE_REWRITE, Hazard, Operation
 from codegen.operations.values import fill_value, rewrite_free, widens
 
@@ -128,9 +128,33 @@ class AlterColumn(Operation):
         added = {v for v, _, _ in self.added_enum_values()}
         return self.new.default is not None and self.new.default.value in added
 
+    @property
+    def narrowing(self) -> str | None:
+        """How a PostgreSQL cast to the new type would change values without an error, if it would:
+        "length" (text cut to the new length), "scale" (decimals rounded), "fraction" (rounded to
+        a whole number). A value too large for the new type fails the cast instead."""
+        old, new = self.old.type, self.new.type
+        if new.kind == "string" and new.length is not None and old.kind in ("string", "text") and (
+                old.length is None or old.length > new.length):
+            return "length"
+        if new.kind == "decimal" and new.precision is not None and (old.kind == "float" or (
+                old.kind == "decimal" and (old.precision is None or (old.scale or 0) > (new.scale or 0)))):
+            return "scale"
+        if new.kind in INTEGER_KINDS and old.kind in ("decimal", "float"):
+            return "fraction"
+        return None
+
     def hazards(self) -> tuple[Hazard, ...]:
         found = []
         col = self.new.name
+        change = f"{self.old.type.describe()} -> {self.new.type.describe()}"
+        if self.type_changed and self.narrowing and self.new.truncate:
+            found.append(Hazard(DATA_LOSS, self.table, col, f"{change}: values that do not fit are cut or rounded "
+                                "(`truncate: true`), and down cannot bring them back"))
+        elif self.type_changed and self.narrowing:
+            found.append(Hazard(DATA_LOSS, self.table, col, f"{change}: the migration stops before changing anything "
+                                "when a row holds a value that does not fit, and says how many; `truncate: true` on "
+                                "the field cuts them instead"))
         if self.type_changed:
             if self.enum_values_changed:
                 removed = [v for v in self.old.type.values if v not in self.new.type.values]
@@ -140,10 +164,9 @@ class AlterColumn(Operation):
                 if not self.enum_values_only_added:
                     found.append(Hazard(TABLE_REWRITE, self.table, col, "the enum type is rebuilt and the column cast to it"))
             else:
-                if not widens(self.old.type, self.new.type):
+                if not self.narrowing and not widens(self.old.type, self.new.type):
                     found.append(Hazard(DATA_LOSS, self.table, col,
-                                        f"{self.old.type.describe()} -> {self.new.type.describe()} may truncate values "
-                                        "or fail on rows that do not convert"))
+                                        f"{change} may truncate values or fail on rows that do not convert"))
                 if not rewrite_free(self.old.type, self.new.type):
                     found.append(Hazard(TABLE_REWRITE, self.table, col, "changing the type rewrites the table under an exclusive lock"))
         if self.nullable_changed and not self.new.nullable:
