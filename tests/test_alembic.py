@@ -288,3 +288,47 @@ def test_rebase_plans_for_alembic_not_for_the_sql_dialect(tmp_path):
     assert "with migrations/versions/20260101000500_add_email.py on top of 20260101000050_add_phone" in result.output
     assert project.run("check").exit_code == 0
     assert project.run("verify").exit_code == 0
+
+
+ITEM = "entity: Item\nfields:\n  id: {type: integer, primary_key: true}\n  code: {type: string, length: 20}\n" \
+       "  label: string?\n"
+
+
+def test_narrowing_in_a_revision_stops_on_postgresql(tmp_path, postgres_db):
+    """The guard the SQL format writes runs from the revision `alembic upgrade` executes."""
+    project = alembic_project(tmp_path / "p", "postgresql")
+    project.write("entities/item.yaml", ITEM)
+    generate(project, "first", 1767225600)
+    project.write("entities/item.yaml", ITEM.replace("length: 20", "length: 5"))
+    generate(project, "narrow", 1767225700)
+    with alembic(project, postgres_db) as config:
+        command.upgrade(config, revisions(project)[0])
+        postgres_db.apply("INSERT INTO item (id, code) VALUES (1, 'LONGVALUE12');")
+        with pytest.raises(Exception, match=r"1 row\(s\) of item\.code do not fit"):
+            command.upgrade(config, "head")
+    assert postgres_db.query("SELECT code FROM item") == [("LONGVALUE12",)]
+
+
+def test_a_revision_that_fails_half_way_changes_nothing_on_sqlite(tmp_path, sqlite_db):
+    """On SQLite as on PostgreSQL, a revision applies all or nothing: a failure on its last
+    statement leaves the renamed column, the dropped index and the version as they were."""
+    project = alembic_project(tmp_path / "p", "sqlite")
+    project.write("entities/item.yaml", ITEM + "indexes:\n  - columns: [label]\n")
+    generate(project, "first", 1767225600)
+    project.write("entities/item.yaml", ITEM.replace("label: string?", "title: {type: string, nullable: true, "
+                                                     "renamed_from: label}") + "  region: {type: string, backfill: EU}\n")
+    generate(project, "second", 1767225700)
+    second = sorted((project.root / "migrations" / "versions").glob("*.py"))[-1]
+    text = second.read_text()
+    second.write_text(text.replace("\n\ndef downgrade()", "\n    op.execute(\"SELECT * FROM no_such_table\")\n\n\ndef downgrade()", 1))
+    with alembic(project, sqlite_db) as config:
+        command.upgrade(config, revisions(project)[0])
+        sqlite_db.apply("INSERT INTO item (id, code, label) VALUES (1, 'a', 'kept');")
+        before = sqlite_db.live(), sqlite_db.query("SELECT * FROM alembic_version")
+        with pytest.raises(Exception, match="no_such_table"):
+            command.upgrade(config, "head")
+        assert (sqlite_db.live(), sqlite_db.query("SELECT * FROM alembic_version")) == before
+        assert sqlite_db.query("SELECT label FROM item") == [("kept",)]
+        second.write_text(text)
+        command.upgrade(config, "head")
+    assert sqlite_db.query("SELECT title, region FROM item") == [("kept", "EU")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 
 from conftest import EXAMPLES, Project
 
@@ -140,3 +141,34 @@ def test_the_cli_offers_exactly_the_registered_dialects_and_formats():
     from codegen.formats import FORMATS
 
     assert tuple(DIALECTS) == DIALECT_NAMES and tuple(FORMATS) == FORMAT_NAMES
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("output", ["sql", "alembic"])
+def test_every_file_command_works_in_both_output_formats(tmp_path, output, dialect):
+    """diff, check, lint and sql, before and after generate, in a project `init` made."""
+    project = Project(tmp_path / "p")
+    project.root.mkdir()
+    assert project.run("init", "--format", output, "--dialect", dialect).exit_code == 0
+    first = project.run("diff", "-m", "create customer")
+    assert first.exit_code == 0 and first.exception is None, first.output
+    revision = "def upgrade() -> None:" in first.output
+    assert revision == (output == "alembic") and ("CREATE TABLE" in first.output) == (output == "sql")
+    assert "create table customer" in first.output
+    for fmt in ("json", "markdown"):
+        assert project.run("diff", "--format", fmt).exit_code == 0
+    assert project.run("check").exit_code == 1
+    assert project.run("generate", "-m", "create customer").exit_code == 0
+    assert project.run("check").exit_code == 0
+    assert project.run("diff").output.startswith("No changes")
+    assert project.run("lint").exit_code == 0
+    shown = project.run("sql", "20260101000000")
+    assert shown.exit_code == 0 and "CREATE TABLE customer" in shown.output, shown.output
+    assert project.run("sql", "20260101000000", "--down").exit_code == 0
+
+    entity = project.root / "entities" / "customer.yaml"
+    entity.write_text(entity.read_text().replace("  nickname: string?                                   # shorthand: nullable\n", ""))
+    pending = project.run("diff", "-m", "drop nickname")
+    assert pending.exit_code == 0 and "HAZARD data loss: customer.nickname" in pending.output
+    assert project.run("check").exit_code == 1
+    assert project.run("lint").exit_code == 1  # the pending drop is not acknowledged

@@ -311,33 +311,3 @@ def test_narrowing_with_truncate_cuts_as_asked(postgres_db, project_factory, col
     from codegen.snapshot import read_snapshot
 
     postgres_db.assert_matches(read_snapshot(project.root / "migrations" / "schema.snapshot.json", "s").schema)
-
-
-def test_narrowing_in_an_alembic_revision_stops_too(postgres_db, project_factory, tmp_path):
-    """The same guard runs from the revision `alembic upgrade` executes."""
-    from alembic import command
-    from alembic.config import Config
-
-    from codegen.preview import in_project
-
-    project = project_factory("postgresql", entities={"item.yaml": CODE})
-    project.write("codegen.yaml", "dialect: postgresql\nformat: alembic\n")
-    assert project.run("init", "--format", "alembic", "--dialect", "postgresql").exit_code == 2  # exists already
-    from codegen.scaffold import _alembic_files
-
-    for path, text in _alembic_files(project.root, "postgresql"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    (project.root / "migrations" / "versions").mkdir(parents=True, exist_ok=True)
-    assert project.run("generate", "-m", "first").exit_code == 0
-    project.write("entities/item.yaml", CODE.replace("length: 20", "length: 5"))
-    assert project.run("generate", "-m", "narrow").exit_code == 0
-    url = postgres_db.url.replace("postgresql://", "postgresql+psycopg://", 1)
-    url += ("&" if "?" in url else "?") + f"options=-csearch_path%3D{postgres_db.schema_name}"
-    config = Config(str(project.root / "alembic.ini"))
-    with in_project(project.root, url):
-        command.upgrade(config, "20260101000000")
-        postgres_db.apply("INSERT INTO item (id, code, price) VALUES (1, 'LONGVALUE12', 1.236);")
-        with pytest.raises(Exception, match=r"1 row\(s\) of item\.code do not fit"):
-            command.upgrade(config, "head")
-    assert postgres_db.query("SELECT code FROM item") == [("LONGVALUE12",)]

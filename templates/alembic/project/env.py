@@ -2,16 +2,20 @@
 
 The database URL comes from CODEGEN_DATABASE_URL when it is set, else from
 alembic.ini. Online and offline (`alembic upgrade head --sql`) modes both
-work. On SQLite, batch mode is on and foreign keys are switched off while
-revisions run (as codegen's SQL migrations do), so that rebuilding a parent
-table neither cascade-deletes nor orphans child rows.
+work. Each revision runs in a transaction of its own, with the version it
+stamps: it applies all or nothing, on SQLite as on PostgreSQL. SQLite's Python
+driver does not begin a transaction before DDL, so env.py begins it itself
+(SQLAlchemy's documented recipe for pysqlite). On SQLite, batch mode is on and
+foreign keys are switched off while revisions run (as codegen's SQL migrations
+do), so that rebuilding a parent table neither cascade-deletes nor orphans
+child rows; a revision that leaves a row pointing at nothing is rolled back.
 """
 
 import os
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import create_engine, pool
+from sqlalchemy import create_engine, event, pool
 
 config = context.config
 if config.config_file_name is not None and config.get_section("loggers"):
@@ -38,19 +42,28 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     engine = create_engine(database_url(), poolclass=pool.NullPool)
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        @event.listens_for(engine, "connect")
+        def connected(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None  # the driver's own transaction handling off
+            dbapi_connection.execute("PRAGMA foreign_keys = OFF")  # only outside a transaction
+
+        @event.listens_for(engine, "begin")
+        def began(connection):
+            connection.exec_driver_sql("BEGIN")
+
+    def check_foreign_keys(*, ctx, step, heads, run_args):  # inside the revision's transaction
+        violations = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if violations:
+            raise RuntimeError(f"rows reference missing parents after {step}: {violations}")
+
     with engine.connect() as connection:
-        sqlite = connection.dialect.name == "sqlite"
-        if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
-            connection.commit()
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=sqlite)
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=sqlite,
+                          transactional_ddl=True, transaction_per_migration=True,
+                          on_version_apply=check_foreign_keys if sqlite else None)
         with context.begin_transaction():
             context.run_migrations()
-        if sqlite:
-            violations = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            connection.exec_driver_sql("PRAGMA foreign_keys = ON")
-            if violations:
-                raise RuntimeError(f"rows reference missing parents after the migration: {violations}")
     engine.dispose()
 
 
