@@ -81,8 +81,8 @@ def plan(ops: list[Operation], dialect: Dialect, old: Schema | None = None, new:
 
     created, deferred = _creation_order([op.table for op in creates], dialect)
     dropped, undone = _creation_order([op.table for op in drops], dialect)
-    rest += [AddConstraint(table, fk) for table, fk in deferred]
-    rest += [DropConstraint(table, fk) for table, fk in undone]
+    rest += [AddConstraint(table, fk, new_table=True) for table, fk in deferred]
+    rest += [DropConstraint(table, fk, new_table=True) for table, fk in undone]
 
     by_phase: dict[int, list[Operation]] = {}
     for op in sorted(rest, key=phase_of):  # stable: keeps the differ's order within a phase

@@ -75,3 +75,71 @@ def test_change_round_trip(name, database, project_factory):
     assert project.run("check").exit_code == 0  # diff(after, after) is empty
     database.apply(up)  # and up runs again after down
     database.assert_matches(after)
+
+
+def test_a_column_comment_survives_add_and_drop_on_postgresql(postgres_db, project_factory):
+    """Adding a column with a comment, and the down of dropping it, both write COMMENT ON COLUMN."""
+    from codegen.snapshot import read_snapshot
+
+    base = "entity: A\nfields:\n  id: {type: integer, primary_key: true}\n"
+    with_note = base + "  note: {type: string, nullable: true, comment: \"hello\"}\n"
+    project = project_factory("postgresql", entities={"a.yaml": base})
+    snapshot = project.root / "migrations" / "schema.snapshot.json"
+    assert project.run("generate", "-m", "first").exit_code == 0
+    postgres_db.apply(project.latest("up.sql"))
+    project.write("entities/a.yaml", with_note)
+    assert project.run("generate", "-m", "add note").exit_code == 0
+    postgres_db.apply(project.latest("up.sql"))
+    with_comment = read_snapshot(snapshot, "s").schema
+    postgres_db.assert_matches(with_comment)
+    project.write("entities/a.yaml", base)
+    assert project.run("generate", "-m", "drop note").exit_code == 0
+    postgres_db.apply(project.latest("up.sql"))
+    postgres_db.apply(project.latest("down.sql"))
+    postgres_db.assert_matches(with_comment)
+
+
+STATUS = """
+entity: Account
+fields:
+  id: {type: integer, primary_key: true}
+  status: {type: enum, values: [active, banned], default: active}
+  email: string?
+indexes:
+  - {columns: [email], where: "status = 'active'"}
+"""
+
+
+def test_adding_an_enum_value_keeps_partial_indexes_on_postgresql(postgres_db, project_factory):
+    """ADD VALUE changes the type in place: the partial index naming the column stays (no needless lock)."""
+    project = project_factory("postgresql", entities={"account.yaml": STATUS})
+    assert project.run("generate", "-m", "first").exit_code == 0
+    postgres_db.apply(project.latest("up.sql"))
+    project.write("entities/account.yaml", STATUS.replace("[active, banned]", "[active, banned, closed]"))
+    assert project.run("generate", "-m", "closed").exit_code == 0
+    up = project.latest("up.sql")
+    assert "ADD VALUE 'closed'" in up and "DROP INDEX" not in up and "CREATE INDEX" not in up
+    postgres_db.apply(up)
+    postgres_db.apply(project.latest("down.sql"))
+
+
+def test_unique_and_searchable_make_one_index(project_factory):
+    project = project_factory("postgresql", entities={"a.yaml": "entity: A\nfields:\n  id: {type: integer, primary_key: true}\n"
+                                                            "  code: {type: string, unique: true, searchable: true}\n"})
+    assert project.run("generate").exit_code == 0
+    up = project.latest("up.sql")
+    assert "CONSTRAINT uq_a_code UNIQUE (code)" in up and "ix_a_code" not in up
+
+
+@pytest.mark.parametrize("added, hazard", [
+    ("  code: {type: string, nullable: true, unique: true}\n", "adding uq_a_code checks every existing row"),
+    ("  n: {type: integer, default: 0}\nchecks:\n  - {name: positive, expr: \"n >= 0\"}\n", "adding ck_a_positive checks every existing row"),
+])
+def test_a_constraint_added_to_a_table_with_rows_is_a_hazard(project_factory, added, hazard):
+    base = "entity: A\nfields:\n  id: {type: integer, primary_key: true}\n"
+    project = project_factory("postgresql", entities={"a.yaml": base})
+    assert project.run("generate").exit_code == 0
+    assert "Hazards: none" in project.latest("up.sql")
+    project.write("entities/a.yaml", base + added)
+    assert project.run("generate", "-m", "more").exit_code == 0
+    assert f"-- HAZARD long lock: a: {hazard}" in project.latest("up.sql")

@@ -190,7 +190,7 @@ class MigrationMachine(RuleBasedStateMachine):
 
     def _new_table(self, parent: str | None) -> Tbl:
         entity = self.name("E")
-        cols = {self.name("c"): Col("string", nullable=False, default="x", distinct=False),
+        cols = {self.name("c"): Col("string", nullable=False, default="x", distinct=False, comment="made with the table"),
                 self.name("c"): Col("enum", values=["a", "b"], default="a", nullable=False, distinct=False)}
         if parent:
             cols[self.name("c")] = Col("integer", references=parent)
@@ -225,7 +225,8 @@ class MigrationMachine(RuleBasedStateMachine):
     @rule(data=st.data(), kind=st.sampled_from(KINDS), mode=st.sampled_from(["nullable", "default", "backfill"]))
     def add_column(self, data, kind, mode):
         t = self.tables[data.draw(st.sampled_from(sorted(self.tables)))]
-        col = Col(kind, values=["a", "b", "c"] if kind == "enum" else [])
+        col = Col(kind, values=["a", "b", "c"] if kind == "enum" else [],
+                  comment=data.draw(st.sampled_from([None, "added later", "it's noted"])))
         probe = _value(col, 7)
         if mode == "default":
             col.nullable, col.default = False, probe

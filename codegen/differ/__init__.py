@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from codegen.differ.dependents import dependents
+from codegen.differ.dependents import with_dependents
 from codegen.differ.hints import check_against_snapshot
 from codegen.differ.renames import find_renames, renamed_old
 from codegen.differ.tables import diff_tables
@@ -36,7 +36,7 @@ def compare(old: Schema, new: Schema) -> Comparison:
     renames = find_renames(old, new)
     old = renamed_old(old, renames)
     ops = diff_tables(old, new)
-    return Comparison([*renames.ops, *ops, *dependents(old, new, ops)], old)
+    return Comparison([*renames.ops, *with_dependents(old, new, ops)], old)
 
 
 def diff(old: Schema, new: Schema) -> list[Operation]:

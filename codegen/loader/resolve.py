@@ -197,7 +197,7 @@ def _build_table(report: Report, ent: SourceEntity, fields_: list[Field], max_le
     for f in flagged:
         if f.spec.unique:
             uniques.append(UniqueConstraint(naming.unique(name, (f.name,), max_len), (f.name,)))
-        if f.spec.searchable:
+        if f.spec.searchable and not f.spec.unique:  # the unique constraint's index serves the searches
             indexes.append(Index(naming.index(name, (f.name,), max_len), (f.name,)))
     owners = _owners(ent, fields_)
     for owner, i, cols in _inherited(owners, "unique"):

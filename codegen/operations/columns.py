@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from codegen.model import INTEGER_KINDS, Column
+from codegen.model import INTEGER_KINDS, Column, Index
 from codegen.operations.base import DATA_LOSS, LONG_LOCK, NOT_REVERSIBLE, TABLE_REWRITE, Hazard, Operation
 from codegen.operations.values import fill_value, rewrite_free, widens
 
@@ -70,9 +70,13 @@ class AlterColumn(Operation):
     table: str
     old: Column
     new: Column
+    # Partial indexes whose predicate names this enum column: PostgreSQL cannot keep them while
+    # the enum type is rebuilt, so the rebuild drops and re-creates them; adding values in
+    # place leaves them alone (differ/dependents.py).
+    partial_indexes: tuple[Index, ...] = ()
 
     def inverse(self) -> "AlterColumn":
-        return AlterColumn(self.table, self.new, self.old)
+        return AlterColumn(self.table, self.new, self.old, self.partial_indexes)
 
     @property
     def type_changed(self) -> bool:
@@ -122,6 +126,12 @@ class AlterColumn(Operation):
             after = next((v for v in reversed(new[:i]) if v in old or any(v == a for a, _, _ in out)), None)
             out.append((value, before, after if before is None else None))
         return tuple(out)
+
+    @property
+    def enum_in_place(self) -> bool:
+        """Values only added, and the default not one of them: PostgreSQL adds them to the type
+        itself, so nothing that uses the column has to be re-created."""
+        return self.enum_values_only_added and not self.default_uses_added_value
 
     @property
     def default_uses_added_value(self) -> bool:

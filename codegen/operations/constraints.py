@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from codegen.model import Enum, ForeignKey, Index
+from codegen.model import Check, Enum, ForeignKey, Index, PrimaryKey, UniqueConstraint
 from codegen.operations.base import LONG_LOCK, Constraint, Hazard, Operation, constraint_kind
 
 @dataclass(frozen=True)
@@ -45,25 +45,38 @@ class DropIndex(Operation):
 class AddConstraint(Operation):
     table: str
     constraint: Constraint
+    # True for a foreign key of a table this migration creates, added once every table exists
+    # (the planner breaks reference cycles so): the table has no rows to check yet.
+    new_table: bool = False
     symbol: ClassVar[str] = "+"
 
     def inverse(self) -> "DropConstraint":
-        return DropConstraint(self.table, self.constraint)
+        return DropConstraint(self.table, self.constraint, self.new_table)
 
     def describe(self) -> str:
         c = self.constraint
         target = f" -> {c.ref_table}" if isinstance(c, ForeignKey) else ""
         return f"add {constraint_kind(c)} {c.name} on {self.table}{target}"
 
+    def hazards(self) -> tuple[Hazard, ...]:
+        if self.new_table:
+            return ()
+        broken = {PrimaryKey: "two rows hold the same key, or a NULL", UniqueConstraint: "two rows hold the same value",
+                  ForeignKey: "a row references a missing parent", Check: "a row breaks the check"}
+        return (Hazard(LONG_LOCK, self.table, None,
+                       f"adding {self.constraint.name} checks every existing row under a lock that blocks writes; "
+                       f"the migration fails if {broken[type(self.constraint)]}"),)
+
 
 @dataclass(frozen=True)
 class DropConstraint(Operation):
     table: str
     constraint: Constraint
+    new_table: bool = False  # as AddConstraint's: the inverse of one the planner deferred
     symbol: ClassVar[str] = "-"
 
     def inverse(self) -> AddConstraint:
-        return AddConstraint(self.table, self.constraint)
+        return AddConstraint(self.table, self.constraint, self.new_table)
 
     def describe(self) -> str:
         return f"drop {constraint_kind(self.constraint)} {self.constraint.name} on {self.table}"

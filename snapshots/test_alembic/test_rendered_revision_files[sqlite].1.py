@@ -19,6 +19,7 @@ Changes (11):
   + add foreign key fk_author_favourite_id_publication on author -> publication
 
 HAZARD long lock: author: building ix_author_favourite_id blocks writes to the table until it is done
+HAZARD long lock: author: adding fk_author_favourite_id_publication checks every existing row under a lock that blocks writes; the migration fails if a row references a missing parent
 """
 from alembic import op
 import sqlalchemy as sa
