@@ -222,7 +222,8 @@ def _echo_report(command: str, state, found, up_sql: str | None = None, markdown
 
 @cli.command()
 @click.option("--db", "url", envvar="CODEGEN_DATABASE_URL",
-              help="Server to replay on (a scratch database is created and dropped). Default for sqlite: a temporary file.")
+              help="Server to replay on (a scratch database is created and dropped). SQLite projects always "
+                   "replay in a temporary file.")
 @click.pass_context
 def verify(ctx: click.Context, url: str | None) -> None:
     """Replay every migration up, then down, on a scratch database; exit 1 at the first that breaks."""
@@ -243,6 +244,8 @@ def verify(ctx: click.Context, url: str | None) -> None:
     steps = 2 * len(chain)
     show = sys.stderr.isatty() and steps > 4
     with click.progressbar(length=steps, label="verify", file=sys.stderr) if show else _nullbar() as bar:
+        if url and project.dialect == "sqlite":
+            _say(ctx, f"note: SQLite migrations are replayed in a temporary file; {url} is not touched", err=True)
         found = replay(state.project, chain, state.snapshot.schema, url, on_step=lambda step: bar.update(1))
     for finding in found:
         _problem(finding)

@@ -39,6 +39,7 @@ def verify(project: Project, chain: list[Migration], snapshot: Schema, url: str 
     if project.format == "alembic":
         external += ("alembic_version",)
     with scratch_engine(dialect, url) as engine:
+        _create_external_tables(dialect, engine, [t for t in snapshot.tables if t.external])
         before: list = []
         for migration in chain:
             on_step(Step(migration, "up"))
@@ -54,6 +55,9 @@ def verify(project: Project, chain: list[Migration], snapshot: Schema, url: str 
                             + "; ".join(drift[:5]) + (" ..." if len(drift) > 5 else ""),
                             "the migrations were edited, or the snapshot was: regenerate the migration or restore the files",
                             (project.shown(project.snapshot),))]
+        unusable = _unusable_defaults(engine, snapshot)
+        if unusable:
+            return unusable
         for migration, wanted in zip(reversed(chain), reversed(before)):
             on_step(Step(migration, "down"))
             failed = _run(project, dialect, engine, migration, "down")
@@ -101,11 +105,50 @@ def _run_revision(project: Project, engine, migration: Migration, direction: str
             command.downgrade(config, migration.parent or "base")
 
 
+def _create_external_tables(dialect: Dialect, engine, tables: list) -> None:
+    """Tables managed elsewhere that the migrations reference: made from their entity definitions
+    (without their own foreign keys), so that the replay can point at them. They go with the
+    scratch database."""
+    if not tables:
+        return
+    from dataclasses import replace
+
+    from codegen.operations import CreateTable
+    from codegen.render import sql_environment
+
+    template = sql_environment(dialect.name).get_template("create_table.sql.j2")
+    sql = "\n".join(template.render(op=CreateTable(replace(t, foreign_keys=()))) for t in tables)
+    dialect.run_script(engine, sql)
+
+
+def _unusable_defaults(engine, snapshot: Schema) -> list[Finding]:
+    """A raw SQL default the database cannot evaluate applies cleanly and then breaks every
+    insert (SQLite has no now()): each is evaluated once, as the database would on insert."""
+    found = []
+    for table in snapshot.managed_tables:
+        for column in table.columns:
+            if column.default is None or column.default.kind != "sql":
+                continue
+            try:
+                with engine.connect() as conn:
+                    conn.exec_driver_sql(f"SELECT ({column.default.value})")
+            except Exception as exc:  # the database's own words are the message
+                reason = " ".join(str(getattr(exc, "orig", exc) or exc).split())
+                found.append(Finding(
+                    "verify", f"{table.name}.{column.name}: the default {{sql: {column.default.value!r}}} cannot be "
+                    f"evaluated by {engine.dialect.name}: {reason}; every insert that relies on it fails",
+                    f"write an expression {engine.dialect.name} knows in the entity's `default: {{sql: ...}}` "
+                    "(SQLite: CURRENT_TIMESTAMP, not now()), then `codegen generate`", (table.name,)))
+    return found
+
+
 @contextlib.contextmanager
 def scratch_engine(dialect: Dialect, url: str | None) -> Iterator:
+    """A database to replay on: for SQLite always a temporary file (never the file a URL names),
+    else a database created on the server at `url` and dropped afterwards."""
     import sqlalchemy as sa
 
-    if dialect.name == "sqlite" and url is None:
+    if dialect.name == "sqlite":
         with tempfile.TemporaryDirectory(prefix="codegen-verify-") as folder:
             engine = sa.create_engine(f"sqlite:///{Path(folder) / 'verify.db'}")
             try:

@@ -428,3 +428,59 @@ def test_generate_without_a_recorded_sum_hashes_the_existing_files(repo):
     first = repo.migrations()[0].name
     assert f"{first}/up.sql h1:" in recorded and f"{first}/down.sql h1:" in recorded
     assert repo.run("check").exit_code == 0
+
+
+LEGACY = """
+entities:
+  - entity: LegacyUser
+    table: legacy_users
+    external: true
+    fields:
+      id: {type: integer, primary_key: true}
+  - entity: Note
+    fields:
+      id: {type: integer, primary_key: true}
+      author_id: {type: integer, references: LegacyUser}
+"""
+
+
+@pytest.mark.parametrize("output", ["sql", "alembic"])
+def test_verify_with_an_external_table_on_postgresql(tmp_path, output):
+    """The scratch database gets the external table from its entity definition; it is not drift."""
+    from conftest import require_postgres
+
+    env = {"CODEGEN_DATABASE_URL": require_postgres()}
+    project = Project(tmp_path / "p")
+    project.root.mkdir()
+    assert project.run("init", "--format", output, "--dialect", "postgresql").exit_code == 0
+    (project.root / "entities" / "customer.yaml").unlink()
+    project.write("entities/notes.yaml", LEGACY)
+    assert project.run("generate", "-m", "notes").exit_code == 0
+    result = project.run("verify", env=env)
+    assert result.exit_code == 0, result.output
+
+
+def test_verify_of_a_sqlite_project_never_touches_the_named_file(tmp_path):
+    project = make_project(tmp_path / "p", "sqlite", {"customer.yaml": CUSTOMER})
+    assert project.run("generate").exit_code == 0
+    target = tmp_path / "app.db"
+    for args, env in ((["verify", "--db", f"sqlite:///{target}"], {}), (["verify"], {"CODEGEN_DATABASE_URL": f"sqlite:///{target}"})):
+        result = project.run(*args, env=env)
+        assert result.exit_code == 0, result.output
+        assert "replayed in a temporary file" in result.output and "OK: 1 migration" in result.output
+    assert not target.exists()
+
+
+def test_verify_evaluates_raw_defaults(tmp_path):
+    """SQLite has no now(): the table is created, and then every insert would fail."""
+    project = make_project(tmp_path / "p", "sqlite", {"event.yaml": """
+        entity: Event
+        fields:
+          id: {type: integer, primary_key: true}
+          at: {type: timestamp, default: {sql: "now()"}}
+        """})
+    assert project.run("generate").exit_code == 0
+    result = project.run("verify")
+    assert result.exit_code == 1
+    assert "event.at: the default {sql: 'now()'} cannot be evaluated by sqlite: no such function: now" in result.output
+    assert "CURRENT_TIMESTAMP" in result.output
