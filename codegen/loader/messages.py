@@ -88,4 +88,4 @@ def _phrase(error: dict, path: tuple) -> tuple[str, str | None]:
         return f"invalid value for `{key}`: {expected}", f"write a list: `{key}: [a, b]`"
     if kind in ("dict_type", "model_type"):
         return f"invalid value for `{key}`: expected a mapping", f"write `{key}:` followed by indented keys"
-    return f"invalid value for `{key}`: {expected}", "see the entity format in the README"
+    return f"invalid value for `{key}`: {expected}", "see docs/entity-format.md"
