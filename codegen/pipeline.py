@@ -120,6 +120,11 @@ def _load_entities(project: Project, remember: bool) -> tuple[Schema, bytes | No
 
 
 def _compared(project: Project, snapshot: Snapshot, schema: Schema) -> State:
+    old = snapshot.schema.tables
+    if len(old) == len(schema.tables) and all(a is b for a, b in zip(old, schema.tables)):
+        # Every table of the snapshot is one just loaded (read_snapshot matched each by its text):
+        # nothing changed, and the differ is not even imported.
+        return State(project, snapshot, schema, ())
     from codegen.dialects import get_dialect
     from codegen.differ import compare, likely_renames
     from codegen.formats import get_format

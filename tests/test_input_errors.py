@@ -396,3 +396,45 @@ def test_names_that_differ_only_in_case_on_sqlite(files, fragment, project_facto
     assert project.files() == before
     project.write("codegen.yaml", "dialect: postgresql\n")
     assert project.run("generate").exit_code == 0
+
+
+WAREHOUSE = """
+entity: Warehouse
+primary_key: [region, code]
+fields:
+  region: {type: string, length: 8}
+  code: integer
+"""
+
+
+@pytest.mark.parametrize("shipment, where, fragment", [
+    ("foreign_keys:\n  - {columns: [region, cod], references: Warehouse}\n", "entities/s.yaml:7:24", "unknown column `cod`"),
+    ("foreign_keys:\n  - {columns: [region], references: Warehouse}\n", "entities/s.yaml:7:15",
+     "1 column(s) cannot reference 2 (region, code)"),
+    ("foreign_keys:\n  - {columns: [region, code], references: Warehous}\n", "entities/s.yaml:7:43",
+     "`references` names unknown entity `Warehous`"),
+    ("foreign_keys:\n  - {columns: [code, region], references: Warehouse}\n", "entities/s.yaml:7:16",
+     "`code` (integer) does not match `Warehouse.region` (string(8))"),
+    ("foreign_keys:\n  - {columns: [region, code], references: Warehouse, on_delete: set_null}\n", "entities/s.yaml:7:",
+     "`on_delete: set_null` needs every column nullable"),
+    ("foreign_keys:\n  - {columns: [region, code], refrences: Warehouse}\n", "entities/s.yaml:7:",
+     "unknown key `refrences`"),
+])
+def test_composite_foreign_key_errors(shipment, where, fragment, project_factory):
+    base = "entity: Shipment\nfields:\n  id: {type: integer, primary_key: true}\n  region: {type: string, length: 8}\n" \
+           "  code: integer\n"
+    project = project_factory("postgresql", entities={"w.yaml": WAREHOUSE, "s.yaml": base + shipment})
+    result = project.run("generate")
+    assert result.exit_code == 2 and result.exception is None, result.output
+    assert where in result.output and fragment in result.output, result.output
+
+
+def test_one_column_referencing_a_composite_key_points_at_foreign_keys(project_factory):
+    project = project_factory("postgresql", entities={"w.yaml": WAREHOUSE, "s.yaml": """
+        entity: Shipment
+        fields:
+          id: {type: integer, primary_key: true}
+          region: {type: string, length: 8, references: Warehouse}
+        """})
+    result = project.run("generate")
+    assert result.exit_code == 2 and "foreign_keys: [{columns: [...], references: Warehouse}]" in result.output

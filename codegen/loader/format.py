@@ -77,6 +77,18 @@ class IndexSpec(_Strict):
     where: Optional[StrictStr] = Field(None, description="partial index predicate (postgresql, sqlite)")
 
 
+class ForeignKeySpec(_Strict):
+    """A table-level foreign key, for keys of several columns."""
+
+    columns: list[StrictStr] = Field(min_length=1)
+    references: StrictStr = Field(description="the referenced entity")
+    ref_columns: Optional[list[StrictStr]] = Field(
+        None, description="the referenced fields (default: the entity's primary key), one per column, in order")
+    on_delete: Optional[FkAction] = None
+    on_update: Optional[FkAction] = None
+    name: Optional[StrictStr] = None
+
+
 class CheckSpec(_Strict):
     name: StrictStr
     expr: StrictStr
@@ -97,6 +109,7 @@ class EntitySpec(_Strict):
     ]] = {}
     indexes: list[IndexSpec] = []
     unique: list[list[StrictStr]] = []
+    foreign_keys: list[ForeignKeySpec] = []
     checks: list[CheckSpec] = []
 
 
@@ -110,6 +123,7 @@ ENTITY_KEYS = tuple(EntitySpec.model_fields)
 FIELD_KEYS = tuple(FieldSpec.model_fields)
 INDEX_KEYS = tuple(IndexSpec.model_fields)
 CHECK_KEYS = tuple(CheckSpec.model_fields)
+FOREIGN_KEY_KEYS = tuple(ForeignKeySpec.model_fields)
 
 
 def json_schema() -> dict:

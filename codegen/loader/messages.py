@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 
 def problems_from(exc: ValidationError, doc: Document, prefix: tuple[Any, ...], item: Any) -> list[Problem]:
     """pydantic's errors, pointed at the YAML and phrased for a person, one per place."""
-    from codegen.loader.format import CHECK_KEYS, ENTITY_KEYS, FIELD_KEYS, INDEX_KEYS
+    from codegen.loader.format import CHECK_KEYS, ENTITY_KEYS, FIELD_KEYS, FOREIGN_KEY_KEYS, INDEX_KEYS
 
-    keys_at_depth = {"fields": FIELD_KEYS, "indexes": INDEX_KEYS, "checks": CHECK_KEYS}
+    keys_at_depth = {"fields": FIELD_KEYS, "indexes": INDEX_KEYS, "checks": CHECK_KEYS, "foreign_keys": FOREIGN_KEY_KEYS}
     entity = item.get("entity") if isinstance(item, dict) and isinstance(item.get("entity"), str) else None
     problems: dict[tuple, Problem] = {}
     for error in exc.errors():

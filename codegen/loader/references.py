@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from codegen import naming
 from codegen.errors import did_you_mean
-from codegen.loader.entities import Field, Report, SourceEntity, field_at
+from codegen.loader.entities import Field, Report, SourceEntity, check_identifier, field_at
 from codegen.model import (
     ColumnType,
     ForeignKey,
@@ -47,7 +47,8 @@ def resolve_references(report: Report, ent: SourceEntity, fields_: list[Field], 
                 continue
             if len(pk.columns) != 1:
                 err(f"`{target_entity}` has a composite primary key ({', '.join(pk.columns)}); one column cannot reference it",
-                    f"reference a single unique field: `references: {target_entity}.<field>`")
+                    f"declare a table-level key: `foreign_keys: [{{columns: [...], references: {target_entity}}}]`, "
+                    f"or reference a single unique field: `references: {target_entity}.<field>`")
                 continue
             ref_col = target.column(pk.columns[0])
             if ref_col is None:
@@ -72,6 +73,66 @@ def resolve_references(report: Report, ent: SourceEntity, fields_: list[Field], 
             naming.foreign_key(table.name, (f.name,), target.name, max_len), (f.name,), target.name, (ref_col.name,),
             f.spec.on_delete, f.spec.on_update,
         ))
+    return tuple(fks)
+
+
+def resolve_table_foreign_keys(report: Report, ent: SourceEntity, table: Table, tables: dict[str, Table],
+                               by_name: dict[str, SourceEntity], max_len: int | None) -> tuple[ForeignKey, ...]:
+    """The entity's `foreign_keys:` list: keys of several columns (or one), checked as `references` is."""
+    fks = []
+    for i, spec in enumerate(ent.spec.foreign_keys):
+        def err(message: str, fix: str | None, *key) -> None:
+            report.error(ent.at("foreign_keys", i, *key), message, fix, ent.spec.entity)
+
+        columns = tuple(spec.columns)
+        missing = [c for c in columns if table.column(c) is None]
+        for c in missing:
+            err(f"unknown column `{c}`", did_you_mean(c, [col.name for col in table.columns]) or "name one of the entity's fields",
+                "columns", columns.index(c))
+        target = tables.get(spec.references)
+        if target is None:
+            abstract = spec.references in by_name and by_name[spec.references].spec.abstract
+            err(f"`{spec.references}` is abstract and has no table to reference" if abstract
+                else f"`references` names unknown entity `{spec.references}`",
+                "reference a concrete entity" if abstract else did_you_mean(spec.references, by_name) or "define that entity or fix the name",
+                "references")
+            continue
+        if spec.ref_columns is None and target.primary_key is None:
+            err(f"`{spec.references}` has no primary key to reference", "list the referenced fields in `ref_columns:`", "references")
+            continue
+        ref_columns = tuple(spec.ref_columns) if spec.ref_columns is not None else target.primary_key.columns
+        unknown = [c for c in ref_columns if target.column(c) is None]
+        for c in unknown:
+            err(f"`{spec.references}` has no field `{c}`", did_you_mean(c, [col.name for col in target.columns]) or "name one of its fields",
+                "ref_columns")
+        if missing or unknown:
+            continue
+        if len(ref_columns) != len(columns):
+            err(f"{len(columns)} column(s) cannot reference {len(ref_columns)} ({', '.join(ref_columns)})",
+                "list one referenced field per column, in the same order", "ref_columns" if spec.ref_columns else "columns")
+            continue
+        keys = {frozenset(k.columns) for k in [target.primary_key, *target.uniques] if k} | {
+            frozenset(ix.columns) for ix in target.indexes if ix.unique and ix.where is None}
+        if frozenset(ref_columns) not in keys:
+            err(f"`{spec.references}` ({', '.join(ref_columns)}) is neither its primary key nor unique, so it cannot be referenced",
+                f"add `unique: [[{', '.join(ref_columns)}]]` to `{spec.references}`", "references")
+            continue
+        mismatched = [(own, ref) for own, ref in zip(columns, ref_columns)
+                      if _comparable(table.column(own).type) != _comparable(target.column(ref).type)]
+        for own, ref in mismatched:
+            err(f"`{own}` ({table.column(own).type.describe()}) does not match `{spec.references}.{ref}` "
+                f"({target.column(ref).type.describe()})", f"give `{own}` the type of `{spec.references}.{ref}`",
+                "columns", columns.index(own))
+        if mismatched:
+            continue
+        if spec.on_delete == "set_null" and not all(table.column(c).nullable for c in columns):
+            err("`on_delete: set_null` needs every column nullable", "make the columns nullable or pick another action",
+                "on_delete")
+        if spec.name and not check_identifier(report, ent.at("foreign_keys", i, "name"), spec.name, "foreign key name",
+                                              max_len, ent.spec.entity, None):
+            continue
+        name = spec.name or naming.foreign_key(table.name, columns, target.name, max_len)
+        fks.append(ForeignKey(name, columns, target.name, ref_columns, spec.on_delete, spec.on_update))
     return tuple(fks)
 
 

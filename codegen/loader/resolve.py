@@ -21,7 +21,7 @@ from codegen.loader.entities import (
     check_identifier,
     field_at,
 )
-from codegen.loader.references import automatic_indexes, resolve_references
+from codegen.loader.references import automatic_indexes, resolve_references, resolve_table_foreign_keys
 from codegen.loader.specs import FieldDef
 from codegen.model import (
     INTEGER_KINDS,
@@ -74,6 +74,7 @@ def resolve(entities: list[SourceEntity], max_identifier_length: int | None, nam
     for ent, table in tables.values():
         fields_ = merged[ent.spec.entity]
         fks = resolve_references(report, ent, fields_, table, table_of_entity, by_name, max_identifier_length)
+        fks += resolve_table_foreign_keys(report, ent, table, table_of_entity, by_name, max_identifier_length)
         resolved.append(_completed(table, fks, automatic_indexes(table, fks, fields_, max_identifier_length)))
 
     _check_unique_names(report, [(tables[t.name][0], t) for t in resolved])

@@ -61,6 +61,12 @@ class IndexDef(Definition):
     name = where = None
 
 
+class ForeignKeyDef(Definition):
+    columns: list[str]
+    references: str
+    ref_columns = on_delete = on_update = name = None
+
+
 class CheckDef(Definition):
     name: str
     expr: str
@@ -70,7 +76,7 @@ class EntityDef(Definition):
     entity: str
     table = description = renamed_from = primary_key = None
     abstract = external = False
-    extends = indexes = unique = checks = ()
+    extends = indexes = unique = checks = foreign_keys = ()
     fields: dict = {}  # noqa: RUF012 - never changed
 
 
@@ -121,6 +127,9 @@ _FIELD_CHECKS = {
     "timezone": _bool, "values": _strings_or_none, "comment": _str_or_none, "renamed_from": _str_or_none,
     "backfill": _scalar, "truncate": _bool,
 }
+_FOREIGN_KEY_CHECKS = {"columns": lambda v: _strings(v) and len(v) > 0, "references": _str,
+                       "ref_columns": lambda v: v is None or (_strings(v) and len(v) > 0), "on_delete": _action,
+                       "on_update": _action, "name": _str_or_none}
 _INDEX_CHECKS = {"columns": lambda v: _strings(v) and len(v) > 0, "unique": _bool, "name": _str_or_none,
                  "where": _str_or_none}
 _ENTITY_CHECKS = {
@@ -199,6 +208,8 @@ def entity(data: Any) -> EntityDef | None:
             built = _listed(value, IndexDef, _INDEX_CHECKS, ("columns",))
         elif key == "checks":
             built = _listed(value, CheckDef, {"name": _str, "expr": _str}, ("name", "expr"))
+        elif key == "foreign_keys":
+            built = _listed(value, ForeignKeyDef, _FOREIGN_KEY_CHECKS, ("columns", "references"))
         elif key == "unique":
             built = value if type(value) is list and all(_strings(item) for item in value) else None
         else:
@@ -232,4 +243,6 @@ def from_model(model: Any) -> EntityDef:
         values["indexes"] = [IndexDef(written(ix)) for ix in model.indexes]
     if "checks" in values:
         values["checks"] = [CheckDef(written(ck)) for ck in model.checks]
+    if "foreign_keys" in values:
+        values["foreign_keys"] = [ForeignKeyDef(written(fk)) for fk in model.foreign_keys]
     return EntityDef(values)
