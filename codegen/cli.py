@@ -230,6 +230,7 @@ def verify(ctx: click.Context, url: str | None) -> None:
     from codegen.history import list_migrations
     from codegen.integrity import check_chain, ordered_chain
     from codegen.pipeline import load_state
+    from codegen.dialects import get_dialect
     from codegen.verify import verify as replay
 
     state = load_state(_project(ctx))
@@ -244,7 +245,7 @@ def verify(ctx: click.Context, url: str | None) -> None:
     steps = 2 * len(chain)
     show = sys.stderr.isatty() and steps > 4
     with click.progressbar(length=steps, label="verify", file=sys.stderr) if show else _nullbar() as bar:
-        if url and project.dialect == "sqlite":
+        if url and get_dialect(project.dialect).file_database:
             _say(ctx, f"note: SQLite migrations are replayed in a temporary file; {url} is not touched", err=True)
         found = replay(state.project, chain, state.snapshot.schema, url, on_step=lambda step: bar.update(1))
     for finding in found:

@@ -14,11 +14,9 @@ from pathlib import Path
 from typing import Iterator
 
 from codegen.config import Project
+from codegen.dialects import get_dialect
 from codegen.errors import UserError
 from codegen.history import Migration, list_migrations
-
-_OFFLINE_URLS = {"postgresql": "postgresql+psycopg://", "sqlite": "sqlite://"}
-
 
 def find_migration(project: Project, wanted: str) -> Migration:
     migrations = list_migrations(project.migrations)
@@ -37,7 +35,7 @@ def migration_sql(project: Project, migration: Migration, down: bool) -> str:
 
     buffer = io.StringIO()
     config = Config(str(project.root / "alembic.ini"), output_buffer=buffer)
-    with in_project(project.root, _OFFLINE_URLS[project.dialect]):
+    with in_project(project.root, get_dialect(project.dialect).offline_url):
         if down:
             command.downgrade(config, f"{migration.id}:{migration.parent or 'base'}", sql=True)
         elif migration.parent:

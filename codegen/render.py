@@ -144,11 +144,11 @@ def _docline(text: object) -> str:
 
 @functools.cache
 def alembic_environment() -> Environment:
-    from codegen.dialects.postgresql import PostgreSQL
-    from codegen.dialects.sqlite import SQLite
     from codegen.dialects.base import NOW
 
-    postgresql, sqlite = PostgreSQL(), SQLite()
+    # A revision runs on every database Alembic supports; the statements only one of them
+    # understands are spelled by that dialect (the revision asks which it runs on).
+    postgresql, sqlite = get_dialect("postgresql"), get_dialect("sqlite")
     pg_templates = sql_environment("postgresql")
 
     def pg_sql(op: Operation) -> str:

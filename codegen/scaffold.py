@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 import json
 
 from codegen.config import CONFIG_NAME
+from codegen.dialects import get_dialect
 from codegen.loader.format import json_schema
 from codegen.errors import UserError
 from codegen.resources import template_root
@@ -43,15 +44,12 @@ def init_project(folder: Path, dialect: str, format_: str) -> list[Path]:
     return [path for path, _ in created] + [migrations]
 
 
-_DEFAULT_URLS = {"sqlite": "sqlite:///codegen.db", "postgresql": "postgresql+psycopg://localhost/app"}
-
-
 def _alembic_files(folder: Path, dialect: str) -> list[tuple[Path, str]]:
     """A working Alembic script directory: alembic.ini at the top, env.py and the script template."""
     root = template_root() / "alembic" / "project"
     env = Environment(loader=FileSystemLoader(str(root)), undefined=StrictUndefined, keep_trailing_newline=True)
     return [
-        (folder / "alembic.ini", env.get_template("alembic.ini.j2").render(url=_DEFAULT_URLS[dialect])),
+        (folder / "alembic.ini", env.get_template("alembic.ini.j2").render(url=get_dialect(dialect).example_url)),
         (folder / "migrations" / "env.py", (root / "env.py").read_text(encoding="utf-8")),
         (folder / "migrations" / "script.py.mako", (root / "script.py.mako").read_text(encoding="utf-8")),
     ]

@@ -148,7 +148,7 @@ def scratch_engine(dialect: Dialect, url: str | None) -> Iterator:
     else a database created on the server at `url` and dropped afterwards."""
     import sqlalchemy as sa
 
-    if dialect.name == "sqlite":
+    if dialect.file_database:
         with tempfile.TemporaryDirectory(prefix="codegen-verify-") as folder:
             engine = sa.create_engine(f"sqlite:///{Path(folder) / 'verify.db'}")
             try:
@@ -158,17 +158,18 @@ def scratch_engine(dialect: Dialect, url: str | None) -> Iterator:
         return
     if url is None:
         raise UserError.at("--db", f"verify needs a {dialect.name} server to replay the migrations on",
-                           "pass `--db postgresql://user:password@host/dbname` or set CODEGEN_DATABASE_URL "
+                           f"pass `--db {dialect.name}://user:password@host/dbname` or set CODEGEN_DATABASE_URL "
                            "(a scratch database is created there and dropped afterwards)")
     try:
         admin = sa.create_engine(dialect.engine_url(url), isolation_level="AUTOCOMMIT")
     except (ImportError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
         raise UserError.at("--db", f"cannot use {url!r}: {exc}",
-                           "install the driver: pip install 'codegen[postgresql]', and pass a postgresql:// URL") from None
+                           f"install the driver: pip install 'codegen[{dialect.driver_extra}]', and pass a "
+                           f"{dialect.name}:// URL") from None
     name = f"codegen_verify_{uuid.uuid4().hex[:12]}"
     try:
         with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            conn.exec_driver_sql(dialect.create_database_sql(name))
     except sa.exc.SQLAlchemyError as exc:
         admin.dispose()
         reason = " ".join(str(getattr(exc, "orig", exc)).split())
@@ -180,5 +181,5 @@ def scratch_engine(dialect: Dialect, url: str | None) -> Iterator:
     finally:
         engine.dispose()
         with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.exec_driver_sql(dialect.drop_database_sql(name))
         admin.dispose()

@@ -132,7 +132,20 @@ class Dialect:
         return FK_ACTIONS[action] if action else None
 
 
-    # -- running migrations (verify) --------------------------------------------------------
+    # -- running migrations (verify, sql, init) ----------------------------------------------
+
+    # A database in a local file: verify replays in a temporary one, never the file a URL names.
+    file_database: ClassVar[bool] = False
+    offline_url: ClassVar[str]  # what Alembic's offline mode (`codegen sql`) is given: no server
+    example_url: ClassVar[str]  # the placeholder `init --format alembic` writes into alembic.ini
+    driver_extra: ClassVar[str | None] = None  # `pip install 'codegen[<extra>]'` brings the driver
+
+    def create_database_sql(self, name: str) -> str:
+        """The statement that makes verify's scratch database on a server."""
+        return f"CREATE DATABASE {self.quote(name)}"
+
+    def drop_database_sql(self, name: str) -> str:
+        return f"DROP DATABASE IF EXISTS {self.quote(name)}"
 
     def engine_url(self, url: str) -> str:
         """The SQLAlchemy URL for a user's URL (the driver codegen installs, when none is named)."""

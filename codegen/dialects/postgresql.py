@@ -22,6 +22,12 @@ class PostgreSQL(Dialect):
     native_enums = True
     supports_comments = True
     identity_columns = True
+    offline_url = "postgresql+psycopg://"
+    example_url = "postgresql+psycopg://localhost/app"
+    driver_extra = "postgresql"
+
+    def drop_database_sql(self, name: str) -> str:
+        return f"DROP DATABASE IF EXISTS {self.quote(name)} WITH (FORCE)"  # a session verify left open
 
     def engine_url(self, url: str) -> str:
         for plain in ("postgresql://", "postgres://"):
