@@ -19,7 +19,7 @@ import pytest
 
 from codegen import writer
 from conftest import Project, make_project
-from test_workflow import CUSTOMER, git
+from test_workflow import CUSTOMER, commit_all, git, merge_keeping_ours
 
 ROUNDS = int(os.environ.get("CODEGEN_RELIABILITY_ROUNDS")
              or (30 if os.environ.get("CI", "").lower() == "true" else 10))
@@ -107,18 +107,13 @@ def test_two_branches_with_one_id_are_rebased_not_dropped(tmp_path):
     git(root, "checkout", "-q", "-b", "feature")
     repo.write("entities/invoice.yaml", INVOICE)
     assert repo.run("generate", "-m", "add invoice", env=same).exit_code == 0
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "invoice")
+    commit_all(root, "invoice")
     git(root, "checkout", "-q", "main")
     repo.write("entities/customer.yaml", CUSTOMER + "  email: string?\n")
     assert repo.run("generate", "-m", "add email", env=same).exit_code == 0
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "email")
+    commit_all(root, "email")
 
-    git(root, "merge", "-q", "feature", "-m", "merge")
-    git(root, "checkout", "--ours", "migrations/schema.snapshot.json", "migrations/codegen.sum")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "merge feature")
+    merge_keeping_ours(root, "feature", "migrations/schema.snapshot.json", "migrations/codegen.sum")
 
     result = repo.run("check")
     assert result.exit_code == 1
@@ -145,18 +140,13 @@ def test_rebase_refuses_to_drop_a_migration_whose_changes_are_lost(tmp_path):
     git(root, "checkout", "-q", "-b", "feature")
     repo.write("entities/customer.yaml", CUSTOMER + "  email: string?\n")
     assert repo.run("generate", "-m", "add email", env={"SOURCE_DATE_EPOCH": "1767225700"}).exit_code == 0
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "email")
+    commit_all(root, "email")
     git(root, "checkout", "-q", "main")
     repo.write("entities/customer.yaml", CUSTOMER + "  phone: string?\n")
     assert repo.run("generate", "-m", "add phone", env={"SOURCE_DATE_EPOCH": "1767225650"}).exit_code == 0
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "phone")
-    git(root, "merge", "-q", "feature", "-m", "merge")
-    git(root, "checkout", "--ours", "migrations/schema.snapshot.json", "migrations/codegen.sum",
-        "entities/customer.yaml")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "merge feature")
+    commit_all(root, "phone")
+    merge_keeping_ours(root, "feature", "migrations/schema.snapshot.json", "migrations/codegen.sum",
+                       "entities/customer.yaml")
 
     before = repo.files()
     result = repo.run("rebase")

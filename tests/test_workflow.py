@@ -38,6 +38,18 @@ def git(root: Path, *args: str) -> str:
     return done.stdout
 
 
+def commit_all(root: Path, message: str) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", message)
+
+
+def merge_keeping_ours(root: Path, branch: str, *paths: str) -> None:
+    """Merge `branch`, keep this side of `paths` (as the README says for the snapshot and codegen.sum)."""
+    git(root, "merge", "-q", branch, "-m", "merge")
+    git(root, "checkout", "--ours", *paths)
+    commit_all(root, f"merge {branch}")
+
+
 def _repo(root: Path, dialect: str) -> Project:
     project = make_project(root, dialect, {"customer.yaml": CUSTOMER})
     git(project.root, "init", "-q", "-b", "main")
@@ -90,8 +102,7 @@ def test_merged_branches_with_the_same_parent_then_rebase(repo):
     result = repo.run("check")
     assert result.exit_code == 2 and "merge conflict markers" in result.output and "codegen rebase" in result.output
     git(root, "checkout", "--ours", "migrations/schema.snapshot.json", "migrations/codegen.sum")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "merge feature")
+    commit_all(root, "merge feature")
 
     result = repo.run("check")
     assert result.exit_code == 1
