@@ -183,7 +183,8 @@ def _big_project(root: Path, tables: int) -> Project:
 
 
 def test_a_run_killed_at_any_moment_leaves_the_old_files_or_the_new(tmp_path):
-    """SIGKILL during `generate`, at a random moment or as soon as its staging folder appears.
+    """SIGKILL during `generate`: at a random moment, as soon as its staging folder appears, or as
+    soon as its journal (the commit point) does.
     Afterwards `check` finds either the pending change or the interrupted run, never a
     hand-edited-looking file; the next `generate` finishes or undoes it, and all agree."""
     base = _big_project(tmp_path / "base", 150)
@@ -199,18 +200,22 @@ def test_a_run_killed_at_any_moment_leaves_the_old_files_or_the_new(tmp_path):
         (root / "entities" / "t3.yaml").write_text((root / "entities" / "t3.yaml").read_text() + "  added: string?\n")
         run = subprocess.Popen([*CODEGEN, "generate", "-m", "added"], cwd=root, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, env={**os.environ, "CODEGEN_NO_CACHE": "1"})
-        if round_ % 2:
+        aim = ("staging folder", "journal", "random")[round_ % 3]
+        if aim == "random":
             time.sleep(rng.uniform(0, duration * 1.2))
-        else:  # aimed: the moment the staging folder is there
+        else:  # the moment the staging folder, or its journal (the commit point), is there
             deadline = time.monotonic() + 30
             while run.poll() is None and time.monotonic() < deadline and not any(
-                    p.name.startswith(writer.STAGING_PREFIX) for p in (root / "migrations").iterdir()):
+                    (p / "journal.json").exists() if aim == "journal" else True
+                    for p in (root / "migrations").iterdir() if p.name.startswith(writer.STAGING_PREFIX)):
                 pass
         os.kill(run.pid, signal.SIGKILL)
         run.wait()
+        after_commit = any((p / "journal.json").exists() for p in writer.leftovers(root / "migrations"))
         codes = _check_codes(root)
         assert codes <= {"entities-changed", "interrupted"}, (round_, codes)
-        outcome = "interrupted" if "interrupted" in codes else ("pending" if codes else "written")
+        outcome = ("interrupted after the commit point" if after_commit else "interrupted before it") \
+            if "interrupted" in codes else ("pending" if codes else "written")
         seen[outcome] = seen.get(outcome, 0) + 1
         again = _run(root, "generate", "-m", "added")
         assert again.returncode == 0, again.stderr
