@@ -26,13 +26,10 @@ def resolve_references(report: Report, ent: SourceEntity, fields_: list[Field], 
             report.error(field_at(f, key), message, fix, ent.spec.entity, f.name)
 
         target_entity, _, target_field = ref.partition(".")
-        target = tables.get(target_entity)
+        target, missing = _target(target_entity, tables, by_name)
         if target is None:
-            if target_entity in by_name and by_name[target_entity].spec.abstract:
-                err(f"`{target_entity}` is abstract and has no table to reference", "reference a concrete entity")
-            elif target_entity not in by_name:
-                err(f"`references` names unknown entity `{target_entity}`",
-                    did_you_mean(target_entity, by_name) or "define that entity or fix the name")
+            if missing:
+                err(*missing)
             continue
         if target_field:
             ref_col = target.column(target_field)
@@ -89,13 +86,10 @@ def resolve_table_foreign_keys(report: Report, ent: SourceEntity, table: Table, 
         for c in missing:
             err(f"unknown column `{c}`", did_you_mean(c, [col.name for col in table.columns]) or "name one of the entity's fields",
                 "columns", columns.index(c))
-        target = tables.get(spec.references)
+        target, missing_target = _target(spec.references, tables, by_name)
         if target is None:
-            abstract = spec.references in by_name and by_name[spec.references].spec.abstract
-            err(f"`{spec.references}` is abstract and has no table to reference" if abstract
-                else f"`references` names unknown entity `{spec.references}`",
-                "reference a concrete entity" if abstract else did_you_mean(spec.references, by_name) or "define that entity or fix the name",
-                "references")
+            if missing_target:
+                err(*missing_target, "references")
             continue
         if spec.ref_columns is None and target.primary_key is None:
             err(f"`{spec.references}` has no primary key to reference", "list the referenced fields in `ref_columns:`", "references")
@@ -134,6 +128,21 @@ def resolve_table_foreign_keys(report: Report, ent: SourceEntity, table: Table, 
         name = spec.name or naming.foreign_key(table.name, columns, target.name, max_len)
         fks.append(ForeignKey(name, columns, target.name, ref_columns, spec.on_delete, spec.on_update))
     return tuple(fks)
+
+
+def _target(entity: str, tables: dict[str, Table], by_name: dict[str, SourceEntity]
+            ) -> tuple[Table | None, tuple[str, str] | None]:
+    """The referenced entity's table; else the problem and its fix, or None when the entity's own
+    problems (its table could not be built) were reported already."""
+    table = tables.get(entity)
+    if table is not None:
+        return table, None
+    if entity in by_name and by_name[entity].spec.abstract:
+        return None, (f"`{entity}` is abstract and has no table to reference", "reference a concrete entity")
+    if entity not in by_name:
+        return None, (f"`references` names unknown entity `{entity}`",
+                      did_you_mean(entity, by_name) or "define that entity or fix the name")
+    return None, None
 
 
 def _comparable(ctype: ColumnType) -> tuple:
