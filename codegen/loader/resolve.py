@@ -81,8 +81,7 @@ def resolve(entities: list[SourceEntity], max_identifier_length: int | None, nam
     if names_fold_case:
         _check_folded_names(report, resolved)
     if report.problems:
-        raise UserError(sorted(report.problems, key=lambda p: (p.location.file, p.location.line or 0,
-                                                                p.location.column or 0)))
+        raise UserError(report.problems)  # the CLI prints every UserError's problems by file and line
     return with_tables(Schema(), resolved)
 
 
