@@ -52,6 +52,26 @@ def expected(schema: Schema, dialect: Dialect) -> LiveSchema:
     return {"tables": tables, "enums": enums}
 
 
+def open_engine(dialect: Dialect, url: str, **options: Any) -> Any:
+    """A SQLAlchemy engine for a URL the user gave. A URL SQLAlchemy cannot read, one that names
+    another kind of database, or a driver that is not installed is the user's to fix (exit 2)."""
+    import sqlalchemy as sa
+
+    from codegen.errors import UserError
+
+    try:
+        engine = sa.create_engine(dialect.engine_url(url), **options)
+    except (ImportError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
+        extra = f"install the driver: pip install 'codegen[{dialect.driver_extra}]', and pass" if dialect.driver_extra \
+            else "pass"
+        raise UserError.at("--db", f"cannot use {url!r}: {exc}", f"{extra} a {dialect.name}:// URL") from None
+    if engine.dialect.name != dialect.name:
+        engine.dispose()
+        raise UserError.at("--db", f"{url!r} is a {engine.dialect.name} database, but codegen.yaml says "
+                           f"`dialect: {dialect.name}`", f"pass a {dialect.name}:// URL")
+    return engine
+
+
 def reflect(engine: Any, dialect: Dialect, schema: str | None = None, ignore: tuple[str, ...] = ()) -> LiveSchema:
     """The live database in the normalized shape; tables named in `ignore` are left out."""
     import sqlalchemy as sa
@@ -90,7 +110,7 @@ def reflect(engine: Any, dialect: Dialect, schema: str | None = None, ignore: tu
         tables[name] = table
     enums = {}
     if dialect.native_enums:
-        enums = {e["name"]: list(e["labels"]) for e in inspector.get_enums(schema=schema or "public")}
+        enums = {e["name"]: list(e["labels"]) for e in inspector.get_enums(schema=schema or inspector.default_schema_name)}
     return {"tables": tables, "enums": enums}
 
 

@@ -1,4 +1,5 @@
-"""Machine-readable and pull-request-readable views of `diff`, `check` and `lint`.
+"""Machine-readable and pull-request-readable views of `diff`, `check` and `lint`, and the
+runner's JSON (`migrate`, `rollback`, `status`, `stamp`).
 
 The JSON shape is a pydantic model, so its JSON Schema (`codegen schema
 --report`) is what bots validate against. Markdown is a summary a CI job can
@@ -62,6 +63,54 @@ class Report(BaseModel):
     likely_renames: list[LikelyRenameOut]
     problems: list[ProblemOut]
     up_sql: Optional[str] = None
+
+
+class MigrationOut(BaseModel):
+    id: str
+    name: str
+
+
+class AppliedOut(MigrationOut):
+    applied_at: str
+    execution_ms: int
+    codegen_version: str
+    dirty: bool
+    failed_statement: Optional[str] = None
+
+
+class RanOut(MigrationOut):
+    direction: str  # "up" | "down"
+    execution_ms: int
+
+
+class RunReport(BaseModel):
+    """`migrate`, `rollback`, `status` and `stamp` with `--format json`: the history after the command."""
+
+    version: int = REPORT_VERSION
+    command: str
+    dialect: str
+    ok: bool
+    dry_run: bool = False
+    applied: list[AppliedOut]
+    pending: list[MigrationOut]
+    ran: list[RanOut]
+    problems: list[ProblemOut]
+    drift: list[str]
+    sql: Optional[str] = None
+
+
+def build_run_report(command: str, dialect: str, outcome, problems: list[Finding], dry_run: bool = False) -> RunReport:
+    status = outcome.status
+    return RunReport(
+        command=command, dialect=dialect, ok=not problems and not outcome.drift, dry_run=dry_run,
+        applied=[AppliedOut(id=r.id, name=r.name, applied_at=r.applied_at, execution_ms=r.execution_ms,
+                            codegen_version=r.codegen_version, dirty=r.dirty, failed_statement=r.failed_statement)
+                 for r in status.rows],
+        pending=[MigrationOut(id=m.id, name=m.name) for m in status.pending],
+        ran=[RanOut(id=r.migration.id, name=r.migration.name, direction=r.direction, execution_ms=r.execution_ms)
+             for r in outcome.ran],
+        problems=[ProblemOut(code=p.code, message=p.message, fix=p.fix, files=list(p.files)) for p in problems],
+        drift=list(outcome.drift), sql=outcome.dry_run_sql)
 
 
 def _hazard(h: Hazard) -> HazardOut:

@@ -21,7 +21,7 @@ from codegen.dialects.base import Dialect
 from codegen.errors import UserError
 from codegen.history import Migration
 from codegen.integrity import Finding
-from codegen.live import differences, expected, reflect
+from codegen.live import differences, expected, open_engine, reflect
 from codegen.model import Schema
 
 
@@ -160,12 +160,7 @@ def scratch_engine(dialect: Dialect, url: str | None) -> Iterator:
         raise UserError.at("--db", f"verify needs a {dialect.name} server to replay the migrations on",
                            f"pass `--db {dialect.name}://user:password@host/dbname` or set CODEGEN_DATABASE_URL "
                            "(a scratch database is created there and dropped afterwards)")
-    try:
-        admin = sa.create_engine(dialect.engine_url(url), isolation_level="AUTOCOMMIT")
-    except (ImportError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
-        raise UserError.at("--db", f"cannot use {url!r}: {exc}",
-                           f"install the driver: pip install 'codegen[{dialect.driver_extra}]', and pass a "
-                           f"{dialect.name}:// URL") from None
+    admin = open_engine(dialect, url, isolation_level="AUTOCOMMIT")
     name = f"codegen_verify_{uuid.uuid4().hex[:12]}"
     try:
         with admin.connect() as conn:

@@ -109,6 +109,11 @@ class SQLiteDatabase(Database):
 
         return sa.create_engine(f"sqlite:///{self.path}")
 
+    @property
+    def runner_url(self) -> str:
+        """What a user passes to `codegen migrate --db`."""
+        return f"sqlite:///{self.path}"
+
     def query(self, sql: str) -> list[tuple]:
         conn = sqlite3.connect(self.path)
         try:
@@ -150,6 +155,13 @@ class PostgresDatabase(Database):
 
         return sa.create_engine(self.url.replace("postgresql://", "postgresql+psycopg://", 1),
                                 connect_args={"options": f"-c search_path={self.schema_name}"})
+
+    @property
+    def runner_url(self) -> str:
+        """What a user passes to `codegen migrate --db`: the server, with this test's schema first
+        on the search path (libpq's `options`)."""
+        separator = "&" if "?" in self.url else "?"
+        return f"{self.url}{separator}options=-csearch_path%3D{self.schema_name}"
 
     def query(self, sql: str) -> list[tuple]:
         with self._connect() as conn:

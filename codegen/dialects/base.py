@@ -154,3 +154,24 @@ class Dialect:
     def run_script(self, engine, sql: str) -> None:
         """Run a whole migration file, its own BEGIN/COMMIT included."""
         raise NotImplementedError
+
+    # -- the runner (migrate, rollback, stamp): one at a time, a transaction per migration ------
+    # `conn` is a SQLAlchemy connection in AUTOCOMMIT mode: the runner sends BEGIN and COMMIT.
+
+    begin_sql: ClassVar[str] = "BEGIN"  # how the runner opens a migration's transaction
+
+    def prepare_runner_session(self, conn, lock_timeout: float) -> None:
+        """Settings the runner's connection needs before the first migration."""
+
+    def try_runner_lock(self, conn) -> bool:
+        """Take the lock a runner holds for its whole run, when it is free. The base has none:
+        `try_begin` takes the database's write lock for each migration instead."""
+        return True
+
+    def release_runner_lock(self, conn) -> None:
+        pass
+
+    def try_begin(self, conn) -> bool:
+        """Open a migration's transaction; False while another runner's transaction is in the way."""
+        conn.exec_driver_sql(self.begin_sql)
+        return True

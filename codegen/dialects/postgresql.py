@@ -5,6 +5,10 @@ from __future__ import annotations
 from codegen.dialects import reserved
 from codegen.dialects.base import BASE_TYPES, Dialect, fixed
 
+# pg_advisory_lock's first key: "codg". The second is the schema's hash: one runner per
+# schema, the history table's home.
+RUNNER_LOCK = 0x636F6467
+
 
 class PostgreSQL(Dialect):
     name = "postgresql"
@@ -43,3 +47,11 @@ class PostgreSQL(Dialect):
             raw.driver_connection.execute(sql)
         finally:
             raw.close()
+
+    def try_runner_lock(self, conn) -> bool:
+        # A session lock: it goes with the connection, so a killed runner cannot leave it held.
+        return bool(conn.exec_driver_sql(
+            f"SELECT pg_try_advisory_lock({RUNNER_LOCK}, hashtext(coalesce(current_schema(), '')))").scalar())
+
+    def release_runner_lock(self, conn) -> None:
+        conn.exec_driver_sql(f"SELECT pg_advisory_unlock({RUNNER_LOCK}, hashtext(coalesce(current_schema(), '')))")

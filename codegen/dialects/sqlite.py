@@ -55,3 +55,26 @@ class SQLite(Dialect):
             raw.driver_connection.executescript(sql)
         finally:
             raw.close()
+
+    # BEGIN IMMEDIATE takes the write lock at once: a second runner waits here, before it reads
+    # the history, rather than failing half-way through a migration.
+    begin_sql = "BEGIN IMMEDIATE"
+
+    def prepare_runner_session(self, conn, lock_timeout: float) -> None:
+        conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(lock_timeout * 1000)}")
+
+    def try_begin(self, conn) -> bool:
+        import sqlalchemy as sa
+
+        waited = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+        try:
+            conn.exec_driver_sql(self.begin_sql)
+            return True
+        except sa.exc.OperationalError as exc:
+            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+                return False
+            raise
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {waited}")
