@@ -341,3 +341,25 @@ def test_every_command_works_on_a_project_without_migrations(project_factory, tm
         result = project.run(*command, "--db", url)
         assert result.exit_code == 0, (command, result.output)
     assert Path(tmp_path / "empty.db").exists()
+
+
+def test_the_readme_quick_start_works_as_written(tmp_path):
+    """Every `codegen` line of the README's quick start, run in order in a new folder."""
+    import re
+    import shlex
+
+    from conftest import REPO
+    from conftest import Project as Folder
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Quick start\n\n```sh\n(.*?)```", readme, re.DOTALL)[1]
+    commands = [shlex.split(line, comments=True) for line in block.splitlines() if line.startswith("codegen ")]
+    assert [c[1] for c in commands] == ["init", "generate", "migrate"]
+    shop = Folder(tmp_path / "shop")
+    shop.root.mkdir()
+    for command in commands:
+        result = shop.run(*command[1:])
+        assert result.exit_code == 0, (command, result.output)
+    assert "The live schema matches the snapshot." in result.output
+    tables = sqlite3.connect(shop.root / "shop.db").execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    assert {"customer", "codegen_migrations"} <= {name for (name,) in tables}
