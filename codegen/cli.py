@@ -24,7 +24,7 @@ EXIT_USAGE = 2
 MAX_PROBLEMS_SHOWN = 50  # as compilers stop listing: the first ones usually explain the rest
 # The registries' keys (dialects/, formats/), written here so that `--help` imports neither;
 # tests/test_cli.py holds them equal.
-DIALECT_NAMES = ("postgresql", "sqlite")
+DIALECT_NAMES = ("postgresql", "sqlite", "mysql")
 FORMAT_NAMES = ("sql", "alembic")
 
 class _Group(click.Group):

@@ -90,6 +90,12 @@ def load_project(config_path: Path | None, cwd: Path) -> Project:
         where = locate(shown, raw, ("dialect",))
         raise UserError.at(shown, f"dialect `{cfg['dialect']}` is not supported yet",
                            f"use one of: {', '.join(DIALECTS)}", where.line, where.column)
+    from codegen.formats import unsupported_pair
+
+    why = unsupported_pair(cfg["format"], cfg["dialect"])
+    if why:
+        where = locate(shown, raw, ("format",))
+        raise UserError.at(shown, why, "use `format: sql` (applied with `codegen migrate`)", where.line, where.column)
     root = config_path.resolve().parent
     migrations = root / cfg["migrations"]
     return Project(

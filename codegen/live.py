@@ -24,25 +24,28 @@ def expected(schema: Schema, dialect: Dialect) -> LiveSchema:
     for t in schema.managed_tables:
         columns = {
             c.name: {
-                "type": _norm_type(dialect.type_sql(c.type)),
+                "type": _norm_type(dialect.expected_type(dialect.type_sql(c.type))),
                 "nullable": c.nullable,
-                "default": _norm_sql(dialect.default_sql(c)),
+                "default": _norm_sql(dialect.expected_default(dialect.default_sql(c))),
                 "identity": c.autoincrement if dialect.identity_columns else None,
             }
             for c in t.columns
         }
         checks = {ck.name for ck in t.checks}
-        if not dialect.native_enums:
+        if dialect.enum_values_check:
             checks |= {dialect.enum_check_name(c.type.enum_name) for c in t.columns if c.type.kind == "enum"}  # type: ignore[attr-defined]
         tables[t.name] = {
             "columns": columns,
             "primary_key": list(t.primary_key.columns) if t.primary_key else [],
             "foreign_keys": sorted(
                 (fk.name, list(fk.columns), fk.ref_table, list(fk.ref_columns),
-                 _norm_action(dialect.fk_action(fk.on_delete)), _norm_action(dialect.fk_action(fk.on_update)))
+                 dialect.reflected_fk_action(_norm_action(dialect.fk_action(fk.on_delete))),
+                 dialect.reflected_fk_action(_norm_action(dialect.fk_action(fk.on_update))))
                 for fk in t.foreign_keys),
-            "uniques": sorted((u.name, list(u.columns)) for u in t.uniques),
-            "indexes": sorted((i.name, list(i.columns), bool(i.unique), _norm_sql(i.where)) for i in t.indexes),
+            "uniques": sorted([(u.name, list(u.columns)) for u in t.uniques] + [
+                (i.name, list(i.columns)) for i in t.indexes if i.unique and dialect.unique_index_is_constraint]),
+            "indexes": sorted((i.name, list(i.columns), bool(i.unique), _norm_sql(i.where)) for i in t.indexes
+                              if not (i.unique and dialect.unique_index_is_constraint)),
             "checks": sorted(checks),
         }
         if dialect.supports_comments:
@@ -65,7 +68,7 @@ def open_engine(dialect: Dialect, url: str, **options: Any) -> Any:
         extra = f"install the driver: pip install 'codegen[{dialect.driver_extra}]', and pass" if dialect.driver_extra \
             else "pass"
         raise UserError.at("--db", f"cannot use {url!r}: {exc}", f"{extra} a {dialect.name}:// URL") from None
-    if engine.dialect.name != dialect.name:
+    if engine.dialect.name not in dialect.sqlalchemy_names:
         engine.dispose()
         raise UserError.at("--db", f"{url!r} is a {engine.dialect.name} database, but codegen.yaml says "
                            f"`dialect: {dialect.name}`", f"pass a {dialect.name}:// URL")
@@ -84,24 +87,30 @@ def reflect(engine: Any, dialect: Dialect, schema: str | None = None, ignore: tu
         columns = {}
         for col in inspector.get_columns(name, schema=schema):
             columns[col["name"]] = {
-                "type": _norm_type(str(col["type"].compile(dialect=engine.dialect))),
+                "type": dialect.reflected_type(_norm_type(str(col["type"].compile(dialect=engine.dialect)))),
                 "nullable": bool(col["nullable"]),
-                "default": _norm_sql(col["default"]),
+                "default": _norm_sql(dialect.reflected_default(col["default"])),
                 "identity": col.get("identity") is not None if dialect.identity_columns else None,
             }
         pk = inspector.get_pk_constraint(name, schema=schema)
+        uniques = inspector.get_unique_constraints(name, schema=schema)
+        unique_names = {u["name"] for u in uniques}
         table: dict[str, Any] = {
             "columns": columns,
             "primary_key": list(pk.get("constrained_columns") or []),
             "foreign_keys": sorted(
                 (fk["name"], list(fk["constrained_columns"]), fk["referred_table"], list(fk["referred_columns"]),
-                 _norm_action(fk["options"].get("ondelete")), _norm_action(fk["options"].get("onupdate")))
+                 dialect.reflected_fk_action(_norm_action(fk["options"].get("ondelete"))),
+                 dialect.reflected_fk_action(_norm_action(fk["options"].get("onupdate"))))
                 for fk in inspector.get_foreign_keys(name, schema=schema)),
-            "uniques": sorted((u["name"], list(u["column_names"])) for u in inspector.get_unique_constraints(name, schema=schema)),
+            "uniques": sorted((u["name"], list(u["column_names"])) for u in uniques),
             "indexes": sorted(
                 (ix["name"], list(ix["column_names"]), bool(ix["unique"]), _norm_sql(_where(ix)))
-                for ix in inspector.get_indexes(name, schema=schema) if "duplicates_constraint" not in ix),
-            "checks": sorted(ck["name"] for ck in inspector.get_check_constraints(name, schema=schema)),
+                for ix in inspector.get_indexes(name, schema=schema)
+                # a unique constraint's own index (MySQL reports each unique constraint as both)
+                if "duplicates_constraint" not in ix and ix["name"] not in unique_names),
+            "checks": sorted(ck["name"] for ck in inspector.get_check_constraints(name, schema=schema)
+                             if not dialect.is_implicit_check(ck)),
         }
         if dialect.supports_comments:
             table["comment"] = inspector.get_table_comment(name, schema=schema).get("text")

@@ -115,6 +115,9 @@ def _load_entities(project: Project, remember: bool) -> tuple[Schema, bytes | No
     dialect = get_dialect(project.dialect)
     schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root, parsed=parsed,
                          names_fold_case=dialect.names_fold_case)
+    unsupported = dialect.schema_problems(schema)
+    if unsupported:
+        raise UserError(unsupported)
     parsed_cache = cache.parsed_content(parsed.seen) if remember and parsed.changed() else None
     return schema, parsed_cache, tuple(parsed.digests)
 

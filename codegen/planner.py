@@ -72,6 +72,8 @@ def plan(ops: list[Operation], dialect: Dialect, old: Schema | None = None, new:
     """
     if not dialect.native_enums:
         ops = [op for op in ops if not isinstance(op, (CreateEnum, DropEnum))]
+        if not dialect.enum_values_check:  # the values are in the column's type: its name is nowhere
+            ops = [op for op in ops if not isinstance(op, RenameEnum)]
     if dialect.rebuilds_tables and old is not None and new is not None:
         ops = _rebuild_where_needed(ops, old, new)
 

@@ -15,15 +15,23 @@ import re
 from dataclasses import dataclass, replace
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from jinja2.bccache import BytecodeCache, Bucket, FileSystemBytecodeCache
+from jinja2.bccache import Bucket, BytecodeCache, FileSystemBytecodeCache
 
 from codegen.dialects import get_dialect
 from codegen.dialects.base import Dialect
 from codegen.naming import fit
-from codegen.resources import template_root
 from codegen.operations import (
-    AlterColumn, DropTable, Hazard, Operation, RebuildTable, RenameTable, fill_value, placeholder,
+    AlterColumn,
+    DropTable,
+    Hazard,
+    Operation,
+    RebuildTable,
+    RenameTable,
+    fill_value,
+    placeholder,
 )
+from codegen.operations.base import NON_TRANSACTIONAL
+from codegen.resources import template_root
 
 # Statements during which SQLite's foreign key enforcement must be off, or it would
 # cascade-delete or orphan child rows (sqlite.org, ALTER TABLE, "other changes").
@@ -118,9 +126,27 @@ def sql_environment(dialect_name: str) -> Environment:
 def render_sql(info: MigrationInfo, ops: list[Operation], dialect_name: str, direction: str,
                notes: tuple = ()) -> str:
     """One migration file (`up` or `down`) for already planned `ops`; `notes` are likely renames."""
-    template = sql_environment(dialect_name).get_template("migration.sql.j2")
-    return template.render(info=info, ops=ops, hazards=hazards_of(ops), direction=direction, notes=notes,
-                           rewrites_tables=any(isinstance(op, _NEEDS_FK_GUARD) for op in ops))
+    env = sql_environment(dialect_name)
+    template = env.get_template("migration.sql.j2")
+    hazards = hazards_of(ops)
+
+    def text() -> str:
+        return template.render(info=info, ops=ops, hazards=hazards, direction=direction, notes=notes,
+                               rewrites_tables=any(isinstance(op, _NEEDS_FK_GUARD) for op in ops))
+
+    rendered = text()
+    if not env.globals["d"].transactional_ddl:
+        from codegen.runner.scripts import parse_script
+
+        count = len(parse_script(rendered, None).statements)
+        if count > 1:
+            hazards = [*hazards, Hazard(
+                NON_TRANSACTIONAL, info.name, None,
+                f"{env.globals['d'].name} commits each of these {count} statements on its own: if one fails, "
+                "those before it stay applied; `codegen migrate` then marks the migration dirty and stops, and "
+                "`codegen status` says how to finish or undo it by hand")]
+            rendered = text()
+    return rendered
 
 
 

@@ -164,8 +164,8 @@ def _cell(text: str) -> str:
 # -- lint: hazards nobody acknowledged --------------------------------------------------------------
 
 # SQL headers say `-- HAZARD ...`; revision docstrings say `HAZARD ...`; an ACK is `-- ACK ...` or `# ACK ...`.
-_HAZARD = re.compile(r"^(?:-- )?HAZARD (?P<kind>[a-z ]+): (?P<subject>\S+): ", re.MULTILINE)
-_ACK = re.compile(r"^[ \t]*(?:--|#) ACK (?P<kind>[a-z ]+): (?P<subject>\S+)[ \t]*(?:(?:--|#).*)?$", re.MULTILINE)
+_HAZARD = re.compile(r"^(?:-- )?HAZARD (?P<kind>[a-z -]+): (?P<subject>\S+): ", re.MULTILINE)
+_ACK = re.compile(r"^[ \t]*(?:--|#) ACK (?P<kind>[a-z -]+): (?P<subject>\S+)[ \t]*(?:(?:--|#).*)?$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -188,6 +188,15 @@ def unacknowledged(migration: Migration) -> list[Unacknowledged]:
     return out
 
 
+# What a reviewer should know to accept a hazard that no rewrite of the migration removes.
+_RECOVERY = {
+    "non-transactional": ": if a statement fails, the statements before it stay applied and `codegen migrate` "
+                         "marks the migration dirty; recover by running the remaining statements by hand (or "
+                         "undoing those that ran with the matching statements of down.sql), then record the "
+                         "outcome with `codegen stamp <this id>` or `codegen stamp <its parent>`",
+}
+
+
 def lint_findings(chain: list[Migration], since: str | None, pending: list[Operation], root: Path) -> list[Finding]:
     found = []
     pending_hazards = [h for op in pending for h in op.hazards()]
@@ -201,8 +210,9 @@ def lint_findings(chain: list[Migration], since: str | None, pending: list[Opera
             path = migration.review_file
             shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
             marker = "#" if path.suffix == ".py" else "--"
+            recovery = _RECOVERY.get(item.kind, "")
             found.append(Finding(
-                "hazard", f"{item.kind} on {item.subject} is not acknowledged",
+                "hazard", f"{item.kind} on {item.subject} is not acknowledged{recovery}",
                 f"a reviewer who accepts it adds the line `{marker} ACK {item.kind}: {item.subject}` to {path.name}, "
                 "then runs `codegen rehash`", (shown,)))
     return found

@@ -25,8 +25,13 @@ def init_project(folder: Path, dialect: str, format_: str) -> list[Path]:
     if config.exists():
         raise UserError.at(str(config), "a codegen project already exists here",
                            "edit the existing codegen.yaml, or run `codegen init --dir NEW_FOLDER`")
+    from codegen.formats import unsupported_pair
+
+    why = unsupported_pair(format_, dialect)
+    if why:
+        raise UserError.at("--format", why, "use `--format sql` (applied with `codegen migrate`)")
     env = Environment(loader=FileSystemLoader(str(template_root() / "init")), undefined=StrictUndefined,
-                      keep_trailing_newline=True)
+                      keep_trailing_newline=True, trim_blocks=True)
     example = folder / "entities" / "customer.yaml"
     schema_file = folder / SCHEMA_NAME
     created = [(config, env.get_template("codegen.yaml.j2").render(dialect=dialect, format=format_))]
@@ -34,7 +39,7 @@ def init_project(folder: Path, dialect: str, format_: str) -> list[Path]:
         # Editors with the YAML language server validate and complete entity files against it.
         created.append((schema_file, json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"))
     if not example.exists():
-        created.append((example, env.get_template("customer.yaml.j2").render(schema=f"../{SCHEMA_NAME}")))
+        created.append((example, env.get_template("customer.yaml.j2").render(schema=f"../{SCHEMA_NAME}", dialect=dialect)))
     if format_ == "alembic":
         created += _alembic_files(folder, dialect)
     folder.mkdir(parents=True, exist_ok=True)

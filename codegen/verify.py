@@ -175,6 +175,24 @@ def scratch_engine(dialect: Dialect, url: str | None) -> Iterator:
         yield engine
     finally:
         engine.dispose()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(dialect.drop_database_sql(name))
+        _drop(admin, dialect, name)
         admin.dispose()
+
+
+def _drop(admin, dialect: Dialect, name: str) -> None:
+    """Drop the scratch database, trying each way the dialect knows a few times: a server process
+    (an autovacuum worker) may hold it for a moment."""
+    import time
+
+    import sqlalchemy as sa
+
+    for attempt in range(20):
+        for statement in dialect.drop_database_sql(name):
+            try:
+                with admin.connect() as conn:
+                    conn.exec_driver_sql(statement)
+                return
+            except sa.exc.DBAPIError:
+                if attempt == 19 and statement == dialect.drop_database_sql(name)[-1]:
+                    raise
+        time.sleep(0.25)

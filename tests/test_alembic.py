@@ -20,14 +20,38 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from conftest import (
+    DATABASE_FIXTURES,
+    EXAMPLES,
+    FIXTURES,
+    PostgresDatabase,
+    Project,
+    make_project,
+)
+from test_changes import CHANGES, _expectations, _rows
 
 from codegen.preview import in_project
 from codegen.render import metadata_module
 from codegen.snapshot import read_snapshot
-from conftest import EXAMPLES, FIXTURES, PostgresDatabase, Project, make_project
-from test_changes import CHANGES, _expectations, _rows
 
 IGNORED = ("alembic_version",)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request):
+    """Alembic revisions are written for PostgreSQL and SQLite (MySQL: refused, see below)."""
+    return request.getfixturevalue(DATABASE_FIXTURES[request.param])
+
+
+def test_alembic_revisions_for_mysql_are_refused_with_the_way_out(tmp_path, project_factory):
+    project = project_factory("mysql")
+    result = project.run("init", "--format", "alembic", "--dialect", "mysql", "--dir", "p")
+    assert result.exit_code == 2 and result.exception is None
+    assert "`format: alembic` is not available for `dialect: mysql` yet" in result.output
+    assert "--format sql" in result.output and not (project.root / "p").exists()
+    project.write("codegen.yaml", "dialect: mysql\nformat: alembic\n")
+    result = project.run("generate")
+    assert result.exit_code == 2 and "codegen.yaml:2:9" in result.output
 
 
 def alembic_project(root: Path, dialect: str) -> Project:

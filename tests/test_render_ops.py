@@ -104,3 +104,16 @@ def test_quoting_of_any_identifier_agrees_with_sqlalchemy(name):
 
     assert get_dialect("postgresql").quote(name) == psycopg.dialect().identifier_preparer.quote(name)
     assert get_dialect("sqlite").quote(name) == pysqlite.dialect().identifier_preparer.quote(name)
+
+
+def test_mysql_quoting_agrees_with_sqlalchemy_for_mysql_and_mariadb():
+    """One migration runs on both servers: a word reserved by either is quoted, with backticks."""
+    from sqlalchemy.dialects.mysql import pymysql
+    from sqlalchemy.dialects.mysql.reserved_words import RESERVED_WORDS_MARIADB, RESERVED_WORDS_MYSQL
+
+    ours = get_dialect("mysql")
+    assert ours.reserved_words == RESERVED_WORDS_MYSQL | RESERVED_WORDS_MARIADB
+    preparer = pymysql.dialect().identifier_preparer
+    for name in ["customer", "Customer", "_x", "x1", "order", "user", "a$b", "camelCase", *RESERVED_WORDS_MYSQL]:
+        assert ours.quote(name) == preparer.quote(name), name
+    assert ours.quote("offset") == "`offset`"  # reserved by MariaDB only

@@ -22,11 +22,26 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, settings, strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from conftest import (
+    MySQLDatabase,
+    PostgresDatabase,
+    Project,
+    SQLiteDatabase,
+    fuzz_examples,
+    require_mysql,
+    require_postgres,
+)
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
 
 from codegen.snapshot import read_snapshot
-from conftest import PostgresDatabase, Project, SQLiteDatabase, fuzz_examples, require_postgres
 
 EXAMPLES = int(os.environ.get("CODEGEN_STATEFUL_EXAMPLES") or fuzz_examples(200))
 STEPS = int(os.environ.get("CODEGEN_STATEFUL_STEPS", "6"))
@@ -110,6 +125,9 @@ class MigrationMachine(RuleBasedStateMachine):
     """One project and one empty database per example; `database_factory` is set by the subclass."""
 
     database_factory = None
+
+    # The kinds a unique constraint or an index may cover (MySQL: not TEXT, which needs a length).
+    key_kinds: tuple[str, ...] = ("integer", "string", "text")
 
     def __init__(self):
         super().__init__()
@@ -272,6 +290,9 @@ class MigrationMachine(RuleBasedStateMachine):
         t = data.draw(st.sampled_from(self.tables_with(lambda t: any(c.kind in WIDER and not c.references for c in t.cols.values()))))
         name = data.draw(st.sampled_from(sorted(n for n, c in t.cols.items() if c.kind in WIDER and not c.references)))
         col = t.cols[name]
+        keyed = col.unique or any(name in ix for ix in t.indexes)
+        if WIDER[col.kind] not in self.key_kinds + ("bigint",) and keyed:
+            return  # MySQL cannot index the wider type (TEXT) without a length
         if col.kind == "string" and col.length is None and data.draw(st.booleans()):
             col.length = 200  # string -> string(200), the values are short
         else:
@@ -316,20 +337,23 @@ class MigrationMachine(RuleBasedStateMachine):
         if t.indexes and data.draw(st.booleans()):
             t.indexes.pop(0)
         else:
-            cols = tuple(data.draw(st.lists(st.sampled_from(sorted(t.cols)), min_size=1, max_size=2, unique=True)))
+            indexable = sorted(n for n, c in t.cols.items() if c.kind in self.key_kinds + ("bigint", "boolean", "enum"))
+            if not indexable:
+                return
+            cols = tuple(data.draw(st.lists(st.sampled_from(indexable), min_size=1, max_size=2, unique=True)))
             if cols in t.indexes or not all(cols):
                 return
             t.indexes.append(cols)
         self.migrate()
 
-    @precondition(lambda self: any(c.distinct and c.kind in ("integer", "string", "text") and not c.references
+    @precondition(lambda self: any(c.distinct and c.kind in self.key_kinds and not c.references
                                    for t in self.tables.values() for c in t.cols.values()))
     @rule(data=st.data())
     def toggle_unique(self, data):
         t = data.draw(st.sampled_from(self.tables_with(lambda t: any(
-            c.distinct and c.kind in ("integer", "string", "text") and not c.references for c in t.cols.values()))))
+            c.distinct and c.kind in self.key_kinds and not c.references for c in t.cols.values()))))
         name = data.draw(st.sampled_from(sorted(n for n, c in t.cols.items()
-                                                if c.distinct and c.kind in ("integer", "string", "text") and not c.references)))
+                                                if c.distinct and c.kind in self.key_kinds and not c.references)))
         t.cols[name].unique = not t.cols[name].unique
         self.migrate()
 
@@ -454,6 +478,17 @@ _SETTINGS = settings(max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=
                      suppress_health_check=list(HealthCheck))
 
 
+class MySQLMachine(MigrationMachine):
+    dialect = "mysql"
+    key_kinds = ("integer", "string")
+
+    @staticmethod
+    def database_factory(folder):
+        db = MySQLDatabase(require_mysql())
+        db.create()
+        return db
+
+
 def test_random_changes_on_sqlite():
     _SETTINGS(SQLiteMachine).TestCase().runTest()
 
@@ -462,3 +497,8 @@ def test_random_changes_on_sqlite():
 def test_random_changes_on_postgresql():
     require_postgres()
     _SETTINGS(PostgresMachine).TestCase().runTest()
+
+
+def test_random_changes_on_mysql():
+    require_mysql()
+    _SETTINGS(MySQLMachine).TestCase().runTest()

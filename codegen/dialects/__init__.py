@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from codegen.dialects.base import Dialect
+from codegen.dialects.mysql import MySQL
 from codegen.dialects.postgresql import PostgreSQL
 from codegen.dialects.sqlite import SQLite
 
-DIALECTS: dict[str, type[Dialect]] = {"postgresql": PostgreSQL, "sqlite": SQLite}
+DIALECTS: dict[str, type[Dialect]] = {"postgresql": PostgreSQL, "sqlite": SQLite, "mysql": MySQL}
 
 
 def get_dialect(name: str) -> Dialect:

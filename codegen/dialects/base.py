@@ -55,8 +55,9 @@ class Dialect:
     name: ClassVar[str]
     TYPES: ClassVar[dict[str, TypeRule]] = BASE_TYPES
     max_identifier_length: ClassVar[int | None] = None
-    # Names that must be double-quoted (SQLAlchemy's lists, copied in dialects/reserved.py).
+    # Names that must be quoted (SQLAlchemy's lists, copied in dialects/reserved.py), and how.
     reserved_words: ClassVar[frozenset[str]]
+    identifier_quote: ClassVar[str] = '"'
 
     transactional_ddl: ClassVar[bool] = True
     native_enums: ClassVar[bool] = False  # CREATE TYPE ... AS ENUM
@@ -65,7 +66,13 @@ class Dialect:
     identity_columns: ClassVar[bool] = False  # autoincrement is a GENERATED ... AS IDENTITY column
     rebuilds_tables: ClassVar[bool] = False  # column and constraint changes need a table rebuild
     names_fold_case: ClassVar[bool] = False  # `Name` and `name` are one table or column
+    enum_values_check: ClassVar[bool] = False  # an enum is TEXT with a CHECK of its values (enum_check_name)
+    partial_indexes: ClassVar[bool] = True  # CREATE INDEX ... WHERE
     boolean_literals: ClassVar[tuple[str, str]] = ("FALSE", "TRUE")
+
+    def schema_problems(self, schema) -> list:
+        """Input errors (errors.Problem) for what the entities ask and this database cannot hold."""
+        return []
 
     def primary_key_on_column(self, table) -> bool:
         """Whether the primary key is declared on its column rather than as a line of CREATE TABLE."""
@@ -86,7 +93,8 @@ class Dialect:
         lower = name.lower()
         needs_quotes = (not name or lower in self.reserved_words or name[0] in _ILLEGAL_INITIAL
                         or not _LEGAL_CHARACTERS.match(name) or lower != name)
-        quoted = '"' + name.replace('"', '""') + '"' if needs_quotes else name
+        mark = self.identifier_quote
+        quoted = mark + name.replace(mark, mark + mark) + mark if needs_quotes else name
         self._quoted[name] = quoted
         return quoted
 
@@ -144,12 +152,44 @@ class Dialect:
         """The statement that makes verify's scratch database on a server."""
         return f"CREATE DATABASE {self.quote(name)}"
 
-    def drop_database_sql(self, name: str) -> str:
-        return f"DROP DATABASE IF EXISTS {self.quote(name)}"
+    def drop_database_sql(self, name: str) -> tuple[str, ...]:
+        """Statements to try in turn, until one drops verify's scratch database."""
+        return (f"DROP DATABASE IF EXISTS {self.quote(name)}",)
+
+    # SQLAlchemy's names for this kind of database (its `engine.dialect.name`).
+    sqlalchemy_names: ClassVar[tuple[str, ...]] = ()
 
     def engine_url(self, url: str) -> str:
         """The SQLAlchemy URL for a user's URL (the driver codegen installs, when none is named)."""
         return url
+
+    # -- reading a live schema back (live.py): the server's spelling against codegen's -----------
+
+    def expected_type(self, sql: str) -> str:
+        """A type as codegen writes it, in the form `reflected_type` gives the server's."""
+        return sql
+
+    def reflected_type(self, sql: str) -> str:
+        """A type as SQLAlchemy reflects it from the server, in codegen's spelling."""
+        return sql
+
+    # The server keeps a unique index and a unique constraint as one thing (MySQL), and reports both
+    # as unique constraints.
+    unique_index_is_constraint: ClassVar[bool] = False
+
+    def expected_default(self, sql: str | None) -> str | None:
+        return sql
+
+    def reflected_default(self, sql: str | None) -> str | None:
+        return sql
+
+    def reflected_fk_action(self, action: str) -> str:
+        """A foreign key action in the form both sides are compared in."""
+        return action
+
+    def is_implicit_check(self, check: dict) -> bool:
+        """A CHECK the server adds by itself (so the model does not hold it)."""
+        return False
 
     def run_script(self, engine, sql: str) -> None:
         """Run a whole migration file, its own BEGIN/COMMIT included."""

@@ -21,12 +21,14 @@ class SQLite(Dialect):
         "uuid": fixed("CHAR(36)"),
     }
     rebuilds_tables = True
+    enum_values_check = True
     names_fold_case = True  # sqlite.org/lang_keywords.html: identifiers are case-insensitive
     lazy_foreign_keys = True
     boolean_literals = ("0", "1")
     file_database = True
     offline_url = "sqlite://"
     example_url = "sqlite:///codegen.db"
+    sqlalchemy_names = ("sqlite",)
 
     def primary_key_on_column(self, table) -> bool:
         # AUTOINCREMENT is allowed only as INTEGER PRIMARY KEY AUTOINCREMENT on the column itself.

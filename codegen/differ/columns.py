@@ -28,5 +28,5 @@ def diff_columns(old: Table, new: Table) -> list[Operation]:
                 after.type, after.nullable, after.default, after.autoincrement):
             ops.append(AlterColumn(new.name, before, after))
         if before.comment != after.comment:
-            ops.append(SetColumnComment(new.name, name, before.comment, after.comment))
+            ops.append(SetColumnComment(new.name, name, before.comment, after.comment, after))
     return ops

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 class AlembicFormat(OutputFormat):
     name = "alembic"
+    dialects = ("postgresql", "sqlite")  # MySQL revisions: not yet (issue 21)
 
     def planning_dialect(self, dialect: Dialect) -> Dialect:
         # A revision runs on every database Alembic supports, not only the project's.

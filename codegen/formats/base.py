@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 class OutputFormat:
     name: ClassVar[str]
+    dialects: ClassVar[tuple[str, ...] | None] = None  # the dialects it can write for; None: every one
 
     def planning_dialect(self, dialect: Dialect) -> Dialect:
         """What the operations are planned for: the project's database, unless the format runs on several."""

@@ -13,6 +13,7 @@ DATA_LOSS = "data loss"
 TABLE_REWRITE = "table rewrite"
 LONG_LOCK = "long lock"
 NOT_REVERSIBLE = "not reversible"
+NON_TRANSACTIONAL = "non-transactional"  # a whole migration whose statements commit one by one (MySQL)
 
 
 @dataclass(frozen=True)

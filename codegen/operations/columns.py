@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from codegen.model import INTEGER_KINDS, Column, Index
@@ -191,9 +191,12 @@ class SetColumnComment(Operation):
     column: str
     old: str | None
     new: str | None
+    # The whole column as it stands after this op: MySQL sets a comment only by restating it.
+    definition: Column | None = field(default=None, compare=False)
 
     def inverse(self) -> "SetColumnComment":
-        return SetColumnComment(self.table, self.column, self.new, self.old)
+        definition = replace(self.definition, comment=self.old) if self.definition is not None else None
+        return SetColumnComment(self.table, self.column, self.new, self.old, definition)
 
     def describe(self) -> str:
         verb = "set" if self.new else "remove"
