@@ -19,11 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import (
-    Database,
-    PostgresDatabase,
-    SQLiteDatabase,
-    make_project,
-    require_postgres,
+    Database, MySQLDatabase, PostgresDatabase, SQLiteDatabase, make_project, require_mysql, require_postgres,
 )
 
 from codegen.snapshot import parse_snapshot
@@ -38,6 +34,7 @@ LONG_WORK = {
     "sqlite": "CREATE TABLE filler (x INTEGER);\n\nINSERT INTO filler WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
               "SELECT x + 1 FROM c LIMIT 3000000) SELECT x FROM c;\n\nDROP TABLE filler;",
     "postgresql": "SELECT pg_sleep(1);",
+    "mysql": "SELECT SLEEP(1);",
 }
 
 
@@ -56,8 +53,12 @@ def _chain(root: Path, dialect: str) -> tuple[Path, list]:
         assert result.exit_code == 0, result.output
         schemas.append(parse_snapshot((root / "migrations" / "schema.snapshot.json").read_bytes(), "snapshot").schema)
     up_sql = project.migrations()[SLOW] / "up.sql"
-    up_sql.write_text(up_sql.read_text(encoding="utf-8").replace("\nCOMMIT;", f"\n{LONG_WORK[dialect]}\n\nCOMMIT;"),
-                      encoding="utf-8")
+    text = up_sql.read_text(encoding="utf-8")
+    if "\nCOMMIT;" in text:
+        text = text.replace("\nCOMMIT;", f"\n{LONG_WORK[dialect]}\n\nCOMMIT;")
+    else:  # MySQL: no transaction; the long work comes after the migration's own statements
+        text += f"\n{LONG_WORK[dialect]}\n"
+    up_sql.write_text(text, encoding="utf-8")
     assert project.run("rehash").exit_code == 0
     return root, schemas
 
@@ -65,7 +66,7 @@ def _chain(root: Path, dialect: str) -> tuple[Path, list]:
 def _fresh_database(dialect: str, folder: Path) -> Database:
     if dialect == "sqlite":
         return SQLiteDatabase(folder / "app.db")
-    db = PostgresDatabase(require_postgres())
+    db = MySQLDatabase(require_mysql()) if dialect == "mysql" else PostgresDatabase(require_postgres())
     db.create()
     return db
 
@@ -99,8 +100,17 @@ def _settled(db: Database) -> None:
         time.sleep(0.1)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgresql", "mysql"])
 def dialect(request) -> str:
+    if request.param == "postgresql":
+        require_postgres()
+    if request.param == "mysql":
+        require_mysql()
+    return request.param
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def transactional_dialect(request) -> str:
     if request.param == "postgresql":
         require_postgres()
     return request.param
@@ -124,13 +134,15 @@ def test_two_runners_at_once_apply_each_migration_exactly_once(tmp_path, dialect
             seen["waited"] += any("waiting: another codegen runner" in err for _, err in outputs)
             seen["both applied some"] += all(any(l.startswith("up ") for l in out.splitlines()) for out, _ in outputs)
         finally:
-            if isinstance(db, PostgresDatabase):
+            if not isinstance(db, SQLiteDatabase):
                 db.drop()
     print(f"\n{dialect}: {ROUNDS} rounds of two runners at once: {dict(seen)}")
     assert seen["waited"] > 0, "the runners never overlapped: the test proves nothing"
 
 
-def test_a_runner_killed_mid_migration_leaves_old_or_new_state_and_the_next_run_finishes(tmp_path, dialect):
+def test_a_runner_killed_mid_migration_leaves_old_or_new_state_and_the_next_run_finishes(tmp_path,
+                                                                                        transactional_dialect):
+    dialect = transactional_dialect
     root, schemas = _chain(tmp_path / "project", dialect)
     outcomes: Counter = Counter()
     rng = random.Random(20261204)
@@ -157,7 +169,40 @@ def test_a_runner_killed_mid_migration_leaves_old_or_new_state_and_the_next_run_
             assert len(_recorded(db)) == TABLES
             db.assert_matches(schemas[-1], ignore=("codegen_migrations",))
         finally:
-            if isinstance(db, PostgresDatabase):
+            if not isinstance(db, SQLiteDatabase):
                 db.drop()
     print(f"\n{dialect}: killed runs left {dict(sorted(outcomes.items()))}")
     assert len(outcomes) > 1, f"every kill landed at the same point: {outcomes}"
+
+
+def test_a_mysql_runner_killed_mid_migration_leaves_it_dirty_until_stamped(tmp_path):
+    """MySQL commits each statement: a kill inside a migration leaves it half applied. The history
+    says so (dirty), every runner refuses until a person records the outcome, and then the next
+    run finishes the rest."""
+    root, schemas = _chain(tmp_path / "project", "mysql")
+    db = _fresh_database("mysql", tmp_path)
+    try:
+        run = _start(root, db)
+        deadline = time.monotonic() + 30
+        while not db.query("SELECT count(*) FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP%'")[0][0]:
+            assert time.monotonic() < deadline and run.poll() is None, "the long migration never started"
+            time.sleep(0.05)
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+        slow = sorted(p.name for p in (root / "migrations").iterdir() if p.is_dir())[SLOW]
+        rows = db.query("SELECT name, dirty FROM codegen_migrations ORDER BY id")
+        assert [(name, bool(dirty)) for name, dirty in rows][-1] == (slow, True)
+        db.assert_matches(schemas[SLOW], ignore=("codegen_migrations",))  # its table was made before the sleep
+        refused = subprocess.run([*CODEGEN, "migrate", "--db", db.runner_url], cwd=root, capture_output=True,
+                                 text=True, timeout=120, check=False)
+        assert refused.returncode == 1 and f"{slow}: did not finish" in refused.stderr
+        assert "was interrupted" in refused.stderr
+        stamp = subprocess.run([*CODEGEN, "stamp", slow[:14], "--db", db.runner_url], cwd=root, capture_output=True,
+                               text=True, timeout=120, check=False)
+        assert stamp.returncode == 0, stamp.stderr
+        again = subprocess.run([*CODEGEN, "migrate", "--db", db.runner_url], cwd=root, capture_output=True,
+                               text=True, timeout=120, check=False)
+        assert again.returncode == 0, again.stdout + again.stderr
+        db.assert_matches(schemas[-1], ignore=("codegen_migrations",))
+    finally:
+        db.drop()

@@ -105,6 +105,10 @@ class Runner:
         if status.problems:
             raise Refused(status)
 
+    def refuse_file_problems(self) -> None:
+        if self.file_problems:
+            raise Refused(replace(self.status(), problems=tuple(self.file_problems)))
+
     # -- locking ------------------------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -326,16 +330,17 @@ def _find(runner: Runner, wanted: str, option: str) -> Migration | None:
 def migrate(runner: Runner, to: str | None, dry_run: bool) -> Outcome:
     target = _find(runner, to, "--to") if to else (runner.chain[-1] if runner.chain else None)
     last = runner.chain.index(target) if target is not None else -1
-    status = runner.status()
-    runner.refuse_problems(status)
-    wanted = [m for m in status.pending if runner.chain.index(m) <= last]
     if dry_run:
+        status = runner.status()
+        runner.refuse_problems(status)
+        wanted = [m for m in status.pending if runner.chain.index(m) <= last]
         creates_table = runner.conn is None or not history_table.exists(runner.conn)
         return Outcome(status, dry_run_sql=_dry_run(runner, wanted, "up", creates_table))
+    runner.refuse_file_problems()  # before anything is created, even the history table
     ran: list[Ran] = []
-    with runner.locked():
+    with runner.locked():  # the history is read under the lock: a run in progress is not a problem
         runner.ensure_history_table()
-        total = len(wanted)
+        total = 0
         while True:
             status = runner.status()
             runner.refuse_problems(status)
@@ -360,20 +365,29 @@ def migrate(runner: Runner, to: str | None, dry_run: bool) -> Outcome:
 
 
 def rollback(runner: Runner, steps: int | None, to: str | None, dry_run: bool) -> Outcome:
-    status = runner.status()
-    runner.refuse_problems(status)
-    applied = list(status.applied)
+    keep = None
     if to is not None:
         target = _find(runner, to, "--to")
         keep = runner.chain.index(target) if target is not None else -1
-        undo = [m for m in applied if runner.chain.index(m) > keep]
-    else:
-        undo = applied[len(applied) - min(steps if steps is not None else 1, len(applied)):]
-    undo.reverse()
+
+    def to_undo(status: Status) -> list[Migration]:
+        applied = list(status.applied)
+        if keep is not None:
+            undo = [m for m in applied if runner.chain.index(m) > keep]
+        else:
+            undo = applied[len(applied) - min(steps if steps is not None else 1, len(applied)):]
+        return undo[::-1]
+
     if dry_run:
-        return Outcome(status, dry_run_sql=_dry_run(runner, undo, "down", False))
+        status = runner.status()
+        runner.refuse_problems(status)
+        return Outcome(status, dry_run_sql=_dry_run(runner, to_undo(status), "down", False))
+    runner.refuse_file_problems()
     ran: list[Ran] = []
     with runner.locked():
+        status = runner.status()
+        runner.refuse_problems(status)
+        undo = to_undo(status)
         for number, migration in enumerate(undo, 1):
             runner.on_event(Event("start", migration=migration, direction="down", number=number, total=len(undo)))
             try:
@@ -391,8 +405,7 @@ def stamp(runner: Runner, to: str) -> tuple[Outcome, list[str], list[str]]:
     """Make the history say exactly `to` and everything before it are applied, running nothing.
     Returns the outcome, the names recorded and the names removed."""
     target = _find(runner, to, "ID")
-    if runner.file_problems:
-        raise Refused(replace(runner.status(), problems=tuple(runner.file_problems)))
+    runner.refuse_file_problems()
     keep = runner.chain[: runner.chain.index(target) + 1] if target is not None else []
     kept_ids = {m.id for m in keep}
     recorded: list[str] = []
