@@ -1,0 +1,16 @@
+-- codegen migration 20260101000001_enum_remove_and_reorder (up)
+--
+-- id:        20260101000001
+-- parent:    20260101000000
+-- message:   enum_remove_and_reorder
+-- dialect:   mysql
+-- generator: codegen 0.1.0
+-- created:   2026-01-01T00:00:00Z
+--
+-- Changes (1):
+--   ~ alter column ticket.state: type enum(open, stale, closed) -> enum(closed, open, waiting), default 'open' -> 'waiting'
+--
+-- HAZARD data loss: ticket.state: enum values stale are removed: rows holding them make the migration fail
+-- HAZARD table rewrite: ticket.state: the enum type is rebuilt and the column cast to it
+
+ALTER TABLE ticket MODIFY COLUMN state ENUM('closed', 'open', 'waiting') NOT NULL DEFAULT 'waiting';
