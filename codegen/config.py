@@ -6,7 +6,8 @@ Found in the current directory or the nearest parent (like pyproject.toml);
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from codegen.errors import UserError, did_you_mean
@@ -25,6 +26,9 @@ SETTINGS: dict[str, tuple[str | None, tuple[str, ...] | None]] = {
     "dialect": ("postgresql", ("postgresql", "sqlite", "mysql")),
     "format": ("sql", ("sql", "alembic")),
 }
+# `mysql:` settings: the options of every table a migration creates on MySQL.
+MYSQL_OPTIONS = {"engine": "InnoDB", "charset": "utf8mb4", "collation": "utf8mb4_unicode_ci"}
+_OPTION_VALUE = re.compile(r"^[A-Za-z0-9_]+$")
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Project:
     snapshot: Path
     dialect: str
     format: str
+    mysql: dict[str, str] = field(default_factory=lambda: dict(MYSQL_OPTIONS))
 
     def shown(self, path: Path) -> str:
         """A path as the user should read it: relative to the project when possible."""
@@ -66,7 +71,10 @@ def load_project(config_path: Path | None, cwd: Path) -> Project:
     if not isinstance(raw, dict):
         raise UserError.at(shown, "codegen.yaml must be a mapping of settings", "write `dialect: postgresql` and so on",
                            line=1, column=1)
+    mysql = _mysql_options(raw, shown)
     for key in raw:
+        if key == "mysql":
+            continue
         if key not in SETTINGS:
             where = locate(shown, raw, (key,), at_key=True)
             fix = did_you_mean(str(key), SETTINGS) or f"known keys: {', '.join(SETTINGS)}"
@@ -101,5 +109,25 @@ def load_project(config_path: Path | None, cwd: Path) -> Project:
     return Project(
         root=root, config_file=config_path.resolve(), entities=root / cfg["entities"], migrations=migrations,
         snapshot=root / cfg["snapshot"] if cfg["snapshot"] else migrations / "schema.snapshot.json",
-        dialect=cfg["dialect"], format=cfg["format"],
+        dialect=cfg["dialect"], format=cfg["format"], mysql=mysql,
     )
+
+
+def _mysql_options(raw: dict, shown: str) -> dict[str, str]:
+    given = raw.get("mysql") or {}
+    if not isinstance(given, dict):
+        where = locate(shown, raw, ("mysql",))
+        raise UserError.at(shown, "`mysql:` must be a mapping", "write `mysql: {engine: InnoDB, charset: utf8mb4, "
+                           "collation: utf8mb4_unicode_ci}`", where.line, where.column)
+    options = dict(MYSQL_OPTIONS)
+    for key, value in given.items():
+        where = locate(shown, raw, ("mysql", key), at_key=key not in MYSQL_OPTIONS)
+        if key not in MYSQL_OPTIONS:
+            raise UserError.at(shown, f"unknown setting `mysql.{key}`",
+                               did_you_mean(str(key), MYSQL_OPTIONS) or f"known keys: {', '.join(MYSQL_OPTIONS)}",
+                               where.line, where.column)
+        if not isinstance(value, str) or not _OPTION_VALUE.match(value):
+            raise UserError.at(shown, f"invalid value for `mysql.{key}`: expected a name such as "
+                               f"`{MYSQL_OPTIONS[key]}`", None, where.line, where.column)
+        options[key] = value
+    return options

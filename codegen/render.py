@@ -124,7 +124,7 @@ def sql_environment(dialect_name: str) -> Environment:
 
 
 def render_sql(info: MigrationInfo, ops: list[Operation], dialect_name: str, direction: str,
-               notes: tuple = ()) -> str:
+               notes: tuple = (), table_options: dict[str, str] | None = None) -> str:
     """One migration file (`up` or `down`) for already planned `ops`; `notes` are likely renames."""
     env = sql_environment(dialect_name)
     template = env.get_template("migration.sql.j2")
@@ -132,7 +132,8 @@ def render_sql(info: MigrationInfo, ops: list[Operation], dialect_name: str, dir
 
     def text() -> str:
         return template.render(info=info, ops=ops, hazards=hazards, direction=direction, notes=notes,
-                               rewrites_tables=any(isinstance(op, _NEEDS_FK_GUARD) for op in ops))
+                               rewrites_tables=any(isinstance(op, _NEEDS_FK_GUARD) for op in ops),
+                               table_options=table_options)
 
     rendered = text()
     if not env.globals["d"].transactional_ddl:

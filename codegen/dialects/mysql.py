@@ -75,7 +75,13 @@ class MySQL(Dialect):
     example_url = "mysql+pymysql://user:password@localhost/app"
     driver_extra = "mysql"
     sqlalchemy_names = ("mysql", "mariadb")
-    table_options = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"
+
+    def table_options_sql(self, options: dict[str, str] | None) -> str:
+        """`codegen.yaml`'s `mysql:` settings (config.MYSQL_OPTIONS when absent) as table options."""
+        from codegen.config import MYSQL_OPTIONS
+
+        chosen = {**MYSQL_OPTIONS, **(options or {})}
+        return f"ENGINE={chosen['engine']} DEFAULT CHARSET={chosen['charset']} COLLATE={chosen['collation']}"
 
     def schema_problems(self, schema) -> list:
         from codegen.errors import Location, Problem

@@ -21,5 +21,6 @@ class SqlFormat(OutputFormat):
 
         up = list(state.up)
         folder = project.migrations / info.name
-        return {folder / "up.sql": render_sql(info, up, project.dialect, "up", state.likely_renames),
-                folder / "down.sql": render_sql(info, down_operations(up), project.dialect, "down")}
+        settings = {"table_options": project.mysql} if project.dialect == "mysql" else {}
+        return {folder / "up.sql": render_sql(info, up, project.dialect, "up", state.likely_renames, **settings),
+                folder / "down.sql": render_sql(info, down_operations(up), project.dialect, "down", **settings)}
