@@ -152,12 +152,15 @@ def test_snapshot_not_from_the_last_migration(repo):
     assert "the snapshot was produced by migration 20250101000000, but the last migration is 20260101000000_first" in result.output
 
 
-@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql", "mysql"])
 def test_verify_finds_a_broken_down(engine, tmp_path, request):
     env = {}
     if engine == "postgresql":
         from conftest import require_postgres
         env["CODEGEN_DATABASE_URL"] = require_postgres()
+    if engine == "mysql":
+        from conftest import require_mysql
+        env["CODEGEN_DATABASE_URL"] = require_mysql()
     project = make_project(tmp_path / "p", engine, {"customer.yaml": CUSTOMER})
     assert project.run("generate", "-m", "first", env=env).exit_code == 0
     project.write("entities/customer.yaml", CUSTOMER + "  email: string?\n")
