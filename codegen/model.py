@@ -38,6 +38,8 @@ class ColumnType:
     timezone: bool = False  # timestamp, time
     values: tuple[str, ...] = ()  # enum, in declared order
     enum_name: str | None = None  # enum: the database type's name (postgresql)
+    unsigned: bool = False  # integer kinds, where the database has UNSIGNED (mysql); elsewhere a check
+
 
     def describe(self) -> str:
         if self.kind == "enum":
@@ -48,7 +50,7 @@ class ColumnType:
             return f"{self.kind}({self.precision},{self.scale or 0})"
         if self.timezone:
             return f"{self.kind} with time zone"
-        return self.kind
+        return f"{self.kind} unsigned" if self.unsigned else self.kind
 
 
 LiteralValue = Union[str, int, float, bool, None]
@@ -270,10 +272,11 @@ _STORED: dict[type, tuple[tuple[str, Any], ...]] = {}
 
 @functools.lru_cache(maxsize=4096)
 def shared_type(kind: str, length: int | None = None, precision: int | None = None, scale: int | None = None,
-                timezone: bool = False, values: tuple[str, ...] = (), enum_name: str | None = None) -> ColumnType:
+                timezone: bool = False, values: tuple[str, ...] = (), enum_name: str | None = None,
+                unsigned: bool = False) -> ColumnType:
     """One object per distinct type (loader and snapshot alike): a large schema repeats a handful
     of types, and the snapshot writer and the differ profit from equal types being the same object."""
-    return ColumnType(kind, length, precision, scale, timezone, values, enum_name)
+    return ColumnType(kind, length, precision, scale, timezone, values, enum_name, unsigned)
 
 
 def with_tables(schema: Schema, tables: list[Table] | tuple[Table, ...]) -> Schema:

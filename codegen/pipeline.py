@@ -114,7 +114,7 @@ def _load_entities(project: Project, remember: bool) -> tuple[Schema, bytes | No
     parsed = ParsedFiles(cache.recall_parsed(project))
     dialect = get_dialect(project.dialect)
     schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root, parsed=parsed,
-                         names_fold_case=dialect.names_fold_case)
+                         names_fold_case=dialect.names_fold_case, unsigned_check=dialect.unsigned_check_sql)
     unsupported = dialect.schema_problems(schema)
     if unsupported:
         raise UserError(unsupported)

@@ -181,3 +181,36 @@ def test_composite_foreign_keys_added_renamed_and_dropped(dialect, request, proj
         previous = schema
     assert database.query("SELECT region, site_code FROM shipment") == [("eu", 1)]
     assert project.run("check").exit_code == 0
+
+
+def test_unsigned_refuses_a_negative_value_on_every_database(database, project_factory):
+    """MySQL: INT UNSIGNED; PostgreSQL and SQLite: the check ck_<table>_<column>_unsigned."""
+    project = project_factory(database.dialect_name, entities={"s.yaml": (FIXTURES / "changes" / "unsigned" / "after"
+                                                                         / "entities.yaml").read_text()})
+    assert project.run("generate").exit_code == 0
+    database.apply(project.latest("up.sql"))
+    database.apply("INSERT INTO stock (id, qty) VALUES (1, 0);")
+    with pytest.raises(Exception, match="(?i)unsigned|out of range|check"):
+        database.apply("INSERT INTO stock (id, qty) VALUES (2, -1);")
+    assert database.query("SELECT count(*) FROM stock") == [(1,)]
+
+
+def test_an_unsigned_column_renamed_keeps_its_rows_and_its_check_follows(database, project_factory):
+    from codegen.snapshot import read_snapshot
+
+    base = "entity: Stock\nfields:\n  id: {type: integer, primary_key: true}\n"
+    project = project_factory(database.dialect_name, entities={"s.yaml": base + "  qty: {type: integer, unsigned: true}\n"})
+    assert project.run("generate", "-m", "one").exit_code == 0
+    database.apply(project.latest("up.sql"))
+    database.apply("INSERT INTO stock (id, qty) VALUES (1, 5);")
+    project.write("entities/s.yaml", base + "  amount: {type: integer, unsigned: true, renamed_from: qty}\n")
+    result = project.run("generate", "-m", "two", env={"SOURCE_DATE_EPOCH": "1767225700"})
+    assert result.exit_code == 0, result.output
+    after = read_snapshot(project.root / "migrations" / "schema.snapshot.json", "snapshot").schema
+    database.apply(project.latest("up.sql"))
+    database.assert_matches(after)
+    assert database.query("SELECT amount FROM stock") == [(5,)]
+    with pytest.raises(Exception, match="(?i)unsigned|out of range|check"):
+        database.apply("INSERT INTO stock (id, amount) VALUES (2, -1);")
+    database.apply(project.latest("down.sql"))
+    assert database.query("SELECT qty FROM stock") == [(5,)]

@@ -13,6 +13,14 @@ fields:
 
 # name -> (entity files, expected "file:line:column", fragments the message must contain)
 CASES = {
+    "unsigned on a string": (
+        {"a.yaml": """
+            entity: A
+            fields:
+              id: {type: integer, primary_key: true}
+              code: {type: string, unsigned: true}
+            """},
+        "entities/a.yaml:4:34", ["`unsigned` does not apply to type `string`", "smallint, integer, bigint"]),
     "unknown key with hint": (
         {"a.yaml": """
             entity: A

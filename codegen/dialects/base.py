@@ -70,6 +70,11 @@ class Dialect:
     partial_indexes: ClassVar[bool] = True  # CREATE INDEX ... WHERE
     boolean_literals: ClassVar[tuple[str, str]] = ("FALSE", "TRUE")
 
+    def unsigned_check_sql(self, column: str) -> str | None:
+        """The check that keeps `unsigned: true` values at 0 or above; None where the integer type
+        itself can be UNSIGNED."""
+        return f"{self.quote(column)} >= 0"
+
     def schema_problems(self, schema) -> list:
         """Input errors (errors.Problem) for what the entities ask and this database cannot hold."""
         return []

@@ -55,7 +55,9 @@ class MySQL(Dialect):
     max_identifier_length = 64
     TYPES = {
         **BASE_TYPES,
-        "integer": fixed("INT"),
+        "smallint": lambda t: "SMALLINT UNSIGNED" if t.unsigned else "SMALLINT",
+        "integer": lambda t: "INT UNSIGNED" if t.unsigned else "INT",
+        "bigint": lambda t: "BIGINT UNSIGNED" if t.unsigned else "BIGINT",
         "string": lambda t: f"VARCHAR({t.length or 255})",
         "decimal": lambda t: f"DECIMAL({t.precision}, {t.scale or 0})" if t.precision else "DECIMAL(65, 30)",
         "float": fixed("DOUBLE"),
@@ -82,6 +84,9 @@ class MySQL(Dialect):
 
         chosen = {**MYSQL_OPTIONS, **(options or {})}
         return f"ENGINE={chosen['engine']} DEFAULT CHARSET={chosen['charset']} COLLATE={chosen['collation']}"
+
+    def unsigned_check_sql(self, column: str) -> str | None:
+        return None  # INT UNSIGNED
 
     def schema_problems(self, schema) -> list:
         from codegen.errors import Location, Problem
@@ -185,6 +190,7 @@ class MySQL(Dialect):
 
     def reflected_type(self, sql: str) -> str:
         sql = _INTEGER_WIDTH.sub(lambda m: "INT" if m[1] == "INTEGER" else m[1], sql)
+        sql = re.sub(r"^INTEGER\b", "INT", sql)
         # BOOLEAN is TINYINT(1); MariaDB keeps JSON as LONGTEXT with a json_valid CHECK.
         if sql.startswith("LONGTEXT"):
             sql = "JSON"

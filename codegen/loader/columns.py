@@ -73,7 +73,8 @@ def _built_column(report: Report, f: Field, table: str, max_len: int | None, her
             _column_error(report, f, "values", "an enum value is listed twice", "list each value once")
         enum_name = naming.enum_type(table, f.name, max_len)
     ctype = shared_type(kind, spec.length, spec.precision, spec.scale if spec.precision is not None else None,
-                         spec.timezone, values, enum_name)
+                         spec.timezone, values, enum_name,
+                         spec.unsigned and kind in INTEGER_KINDS and report.unsigned_check is None)
     default = backfill = None
     if "default" in given:
         default = _default(spec.default, ctype, spec.nullable,
@@ -119,7 +120,7 @@ def _column_error(report: Report, f: Field, key: str | None, message: str, fix: 
 
 _ONLY_FOR = {  # keys that apply to some logical types only
     "length": ("string", "binary"), "precision": ("decimal",), "scale": ("decimal",),
-    "timezone": ("timestamp", "time"), "values": ("enum",),
+    "timezone": ("timestamp", "time"), "values": ("enum",), "unsigned": tuple(INTEGER_KINDS),
 }
 _NOT_FOR = {kind: frozenset(key for key, kinds in _ONLY_FOR.items() if kind not in kinds) for kind in LOGICAL_TYPES}
 _CHECKED_KEYS = frozenset({*_ONLY_FOR, "renamed_from", "on_delete", "on_update", "default", "backfill"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from codegen import naming
 from codegen.errors import Location, Problem
@@ -45,6 +45,8 @@ class Report:
     # keys and values, for specs that raised no problem: most fields of a large project are
     # written alike (`{type: string, length: 50}`), and building each was most of resolution.
     columns: dict[tuple, tuple] = field(default_factory=dict)
+    # `unsigned: true` as a check's expression for a column (None: the database has UNSIGNED itself).
+    unsigned_check: Callable[[str], str | None] | None = None
 
     def error(self, where: Location, message: str, fix: str | None = None,
               entity: str | None = None, field: str | None = None) -> None:

@@ -62,6 +62,8 @@ class FieldSpec(_Strict):
     comment: Optional[StrictStr] = None
     renamed_from: Optional[StrictStr] = None
     backfill: Scalar = Field(None, description="one-time value for existing rows; never the default")
+    unsigned: StrictBool = Field(False, description="integer types: no negative values (MySQL: UNSIGNED; "
+                                                    "elsewhere a check ck_<table>_<column>_unsigned)")
     truncate: StrictBool = Field(False, description="this type change may cut (string) or round (decimal, integer) "
                                                     "values that do not fit; without it the migration stops on them")
 

@@ -9,7 +9,7 @@ one by one, so a user fixes a file in one pass.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from codegen import naming
 from codegen.errors import UserError, did_you_mean
@@ -36,10 +36,14 @@ from codegen.model import (
 )
 
 
-def resolve(entities: list[SourceEntity], max_identifier_length: int | None, names_fold_case: bool = False) -> Schema:
+def resolve(entities: list[SourceEntity], max_identifier_length: int | None, names_fold_case: bool = False,
+            unsigned_check: Callable[[str], str | None] | None = None) -> Schema:
     """Build the schema, or raise one UserError listing every problem found. `names_fold_case`:
-    the database takes `Name` and `name` for one name (SQLite, MySQL)."""
+    the database takes `Name` and `name` for one name (SQLite, MySQL). `unsigned_check`: the
+    dialect's check for `unsigned: true` (returning None where the type itself is UNSIGNED)."""
     report = Report()
+    probe = unsigned_check("x") if unsigned_check is not None else None
+    report.unsigned_check = unsigned_check if probe is not None else None
     by_name: dict[str, SourceEntity] = {}
     for ent in entities:
         name = ent.spec.entity
@@ -213,6 +217,9 @@ def _build_table(report: Report, ent: SourceEntity, fields_: list[Field], max_le
     for owner, i, ck in _inherited(owners, "checks"):
         if check_identifier(report, owner.at("checks", i, "name"), ck.name, "check name", None, spec.entity, None):
             checks.append(Check(naming.check(name, ck.name, max_len), ck.expr))
+    if report.unsigned_check is not None:
+        checks += [Check(naming.check(name, f"{f.name}_unsigned", max_len), report.unsigned_check(f.name))
+                   for f in fields_ if f.spec.unsigned and f.spec.type in INTEGER_KINDS]
 
     return Table(
         name=name, columns=tuple(columns), primary_key=primary_key, uniques=tuple(_dedupe(uniques)),

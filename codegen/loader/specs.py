@@ -44,7 +44,7 @@ class SqlDefaultDef(Definition):
 
 class FieldDef(Definition):
     type: str
-    nullable = primary_key = autoincrement = unique = searchable = timezone = truncate = False
+    nullable = primary_key = autoincrement = unique = searchable = timezone = truncate = unsigned = False
     index = True
     default = references = on_delete = on_update = length = precision = scale = values = comment = None
     renamed_from = backfill = None
@@ -125,7 +125,7 @@ _FIELD_CHECKS = {
     "searchable": _bool, "index": _bool, "references": _str_or_none, "on_delete": _action, "on_update": _action,
     "length": _positive, "precision": _positive, "scale": lambda v: v is None or (type(v) is int and v >= 0),
     "timezone": _bool, "values": _strings_or_none, "comment": _str_or_none, "renamed_from": _str_or_none,
-    "backfill": _scalar, "truncate": _bool,
+    "backfill": _scalar, "truncate": _bool, "unsigned": _bool,
 }
 _FOREIGN_KEY_CHECKS = {"columns": lambda v: _strings(v) and len(v) > 0, "references": _str,
                        "ref_columns": lambda v: v is None or (_strings(v) and len(v) > 0), "on_delete": _action,
