@@ -143,6 +143,7 @@ class MigrationMachine(RuleBasedStateMachine):
     dialect = "sqlite"
 
     def teardown(self):
+        self.db.close_engine()
         drop = getattr(self.db, "drop", None)
         if drop:
             drop()
