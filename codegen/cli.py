@@ -336,7 +336,8 @@ def _position(status) -> str:
 @click.pass_context
 def migrate(ctx: click.Context, url: str | None, lock_timeout: float, format_: str, to: str | None,
             dry_run: bool) -> None:
-    """Apply every pending migration in order, each with its history row in one transaction."""
+    """Apply every pending migration in order, recording each (in its own transaction where the database has
+    transactional DDL; MySQL's is marked dirty until its last statement)."""
     from codegen.runner.session import migrate as run
 
     def summary(outcome) -> None:
