@@ -155,6 +155,19 @@ class Runner:
 
     # -- running one migration ------------------------------------------------------------------
 
+    def step(self, migration: Migration, direction: str, number: int, total: int, ran: list[Ran]) -> None:
+        """Run one migration between its progress events; `ran` gains it unless another runner
+        applied it first. A failure carries what ran before it."""
+        self.on_event(Event("start", migration=migration, direction=direction, number=number, total=total))
+        try:
+            elapsed = self.run(migration, direction)
+        except Failed as exc:
+            raise Failed(exc.finding, tuple(ran)) from None
+        if elapsed is not None:
+            ran.append(Ran(migration, direction, elapsed))
+            self.on_event(Event("done", migration=migration, direction=direction, number=number, total=total,
+                                execution_ms=elapsed))
+
     def run(self, migration: Migration, direction: str) -> int | None:
         """Apply `migration`'s up or down with its history row; None when another runner did it first."""
         script = read_script(migration.path / f"{direction}.sql")
@@ -347,16 +360,8 @@ def migrate(runner: Runner, to: str | None, dry_run: bool) -> Outcome:
             todo = [m for m in status.pending if runner.chain.index(m) <= last]
             if not todo:
                 break
-            migration = todo[0]
             total = max(total, len(ran) + len(todo))
-            runner.on_event(Event("start", migration=migration, number=len(ran) + 1, total=total))
-            try:
-                elapsed = runner.run(migration, "up")
-            except Failed as exc:
-                raise Failed(exc.finding, tuple(ran)) from None
-            if elapsed is not None:
-                ran.append(Ran(migration, "up", elapsed))
-                runner.on_event(Event("done", migration=migration, number=len(ran), total=total, execution_ms=elapsed))
+            runner.step(todo[0], "up", len(ran) + 1, total, ran)
     status = runner.status()
     outcome = Outcome(status, tuple(ran))
     if status.at_head:
@@ -389,15 +394,7 @@ def rollback(runner: Runner, steps: int | None, to: str | None, dry_run: bool) -
         runner.refuse_problems(status)
         undo = to_undo(status)
         for number, migration in enumerate(undo, 1):
-            runner.on_event(Event("start", migration=migration, direction="down", number=number, total=len(undo)))
-            try:
-                elapsed = runner.run(migration, "down")
-            except Failed as exc:
-                raise Failed(exc.finding, tuple(ran)) from None
-            if elapsed is not None:
-                ran.append(Ran(migration, "down", elapsed))
-                runner.on_event(Event("done", migration=migration, direction="down", number=number,
-                                      total=len(undo), execution_ms=elapsed))
+            runner.step(migration, "down", number, len(undo), ran)
     return Outcome(runner.status(), tuple(ran))
 
 
