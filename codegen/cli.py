@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import click
 
 from codegen import __version__
+from codegen.cli_database import migrate, rollback, stamp, status
+from codegen.console import EXIT_FINDINGS, FORMATS, color, project_of, say, show_problem, styled
 
-EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 MAX_PROBLEMS_SHOWN = 50  # as compilers stop listing: the first ones usually explain the rest
 # The registries' keys (dialects/, formats/), written here so that `--help` imports neither;
@@ -61,39 +62,6 @@ def cli(ctx: click.Context, config_path: str | None, quiet: bool, verbose: bool)
     ctx.obj = Options(config_path, quiet, verbose)
 
 
-def _project(ctx: click.Context):
-    from pathlib import Path
-
-    from codegen.config import load_project
-
-    config_path = ctx.obj.config_path
-    return load_project(None if config_path is None else Path(config_path), Path.cwd())
-
-
-# -- output: short, coloured on a terminal, plain otherwise (NO_COLOR respected) --------------------
-
-_STYLES = {"ok": {"fg": "green"}, "problem": {"fg": "red", "bold": True}, "hazard": {"fg": "yellow"},
-           "+": {"fg": "green"}, "-": {"fg": "red"}, "~": {"fg": "cyan"}, "note": {"fg": "magenta"}}
-
-
-def _color() -> bool | None:
-    return False if "NO_COLOR" in os.environ else None  # None: click decides by isatty
-
-
-def _styled(text: str, kind: str) -> str:
-    return click.style(text, **_STYLES.get(kind, {}))
-
-
-def _say(ctx: click.Context, text: str, kind: str = "info", err: bool = False) -> None:
-    if ctx.obj is not None and ctx.obj.quiet and kind in ("ok", "info"):
-        return
-    click.echo(_styled(text, kind), err=err, color=_color())
-
-
-def _problem(finding) -> None:
-    click.echo(_styled("problem:", "problem") + " " + finding.render(), err=True, color=_color())
-
-
 @cli.command()
 @click.option("--dialect", type=click.Choice(DIALECT_NAMES), default="postgresql", show_default=True)
 @click.option("--format", "format_", type=click.Choice(FORMAT_NAMES), default="sql", show_default=True,
@@ -108,8 +76,8 @@ def init(dialect: str, format_: str, folder: str) -> None:
 
     ctx = click.get_current_context()
     for path in init_project(Path(folder), dialect, format_):
-        _say(ctx, f"created {path}")
-    _say(ctx, 'next: edit the entities, then run `codegen generate -m "initial"`')
+        say(ctx, f"created {path}")
+    say(ctx, 'next: edit the entities, then run `codegen generate -m "initial"`')
 
 
 @cli.command()
@@ -122,7 +90,7 @@ def generate(ctx: click.Context, message: str | None, allow_drop_all: bool) -> N
         keep_parsed, load_state, prepare_migration, refuse_broken_chain, refuse_mass_drop, write_migration, writing,
     )
 
-    project = _project(ctx)
+    project = project_of(ctx)
     with writing(project):  # from reading the snapshot to the last file: two runs cannot both build on it
         state = load_state(project, remember=True)
         if not allow_drop_all:
@@ -131,7 +99,7 @@ def generate(ctx: click.Context, message: str | None, allow_drop_all: bool) -> N
             refuse_broken_chain(state)
         else:
             keep_parsed(state)
-            _say(ctx, "No changes: the entities match the snapshot.", "ok")
+            say(ctx, "No changes: the entities match the snapshot.", "ok")
             return
         planned = prepare_migration(state, message)
         write_migration(planned)
@@ -141,7 +109,7 @@ def generate(ctx: click.Context, message: str | None, allow_drop_all: bool) -> N
     click.echo(f"Created {_written(planned)}{files} and updated {project.shown(project.snapshot)}")
     if not ctx.obj.quiet:
         _print_changes(state)
-        _say(ctx, state.summary())
+        say(ctx, state.summary())
 
 
 def _written(planned) -> str:
@@ -149,9 +117,6 @@ def _written(planned) -> str:
     project = planned.state.project
     first = next(iter(planned.files))
     return f"{project.shown(first.parent)}/" if project.format == "sql" else project.shown(first)
-
-
-FORMATS = click.Choice(["text", "json"])
 
 
 @cli.command()
@@ -162,17 +127,17 @@ def check(ctx: click.Context, format_: str, strict: bool) -> None:
     """Exit 1 when entities, snapshot, migrations and codegen.sum disagree."""
     from codegen.pipeline import check_state, findings
 
-    state = check_state(_project(ctx))
+    state = check_state(project_of(ctx))
     found = findings(state)
     if strict:
         found += _lint(state, since=None)
     if format_ == "json":
         _echo_report("check", state, found)
     elif not found:
-        _say(ctx, "OK: entities, snapshot and migrations agree.", "ok")
+        say(ctx, "OK: entities, snapshot and migrations agree.", "ok")
     else:
         for finding in found:
-            _problem(finding)
+            show_problem(finding)
             if finding.code == "entities-changed":
                 _print_changes(state, err=True)
     if found:
@@ -192,14 +157,14 @@ def lint(ctx: click.Context, since: str | None, format_: str) -> None:
     """
     from codegen.pipeline import load_state
 
-    state = load_state(_project(ctx))
+    state = load_state(project_of(ctx))
     found = _lint(state, since)
     if format_ == "json":
         _echo_report("lint", state, found)
     elif not found:
-        _say(ctx, "OK: every hazard is acknowledged.", "ok")
+        say(ctx, "OK: every hazard is acknowledged.", "ok")
     for finding in found if format_ == "text" else ():
-        _problem(finding)
+        show_problem(finding)
     if found:
         ctx.exit(EXIT_FINDINGS)
 
@@ -233,12 +198,12 @@ def verify(ctx: click.Context, url: str | None) -> None:
     from codegen.dialects import get_dialect
     from codegen.verify import verify as replay
 
-    state = load_state(_project(ctx))
+    state = load_state(project_of(ctx))
     project = state.project
     migrations = list_migrations(project.migrations)
     chain_problems = check_chain(migrations, state.snapshot.migration, project.shown(project.snapshot))
     for finding in chain_problems:
-        _problem(finding)
+        show_problem(finding)
     if chain_problems:
         ctx.exit(EXIT_FINDINGS)
     chain = ordered_chain(migrations)
@@ -246,193 +211,14 @@ def verify(ctx: click.Context, url: str | None) -> None:
     show = sys.stderr.isatty() and steps > 4
     with click.progressbar(length=steps, label="verify", file=sys.stderr) if show else _nullbar() as bar:
         if url and get_dialect(project.dialect).file_database:
-            _say(ctx, f"note: SQLite migrations are replayed in a temporary file; {url} is not touched", err=True)
+            say(ctx, f"note: SQLite migrations are replayed in a temporary file; {url} is not touched", err=True)
         found = replay(state.project, chain, state.snapshot.schema, url, on_step=lambda step: bar.update(1))
     for finding in found:
-        _problem(finding)
+        show_problem(finding)
     if found:
         ctx.exit(EXIT_FINDINGS)
-    _say(ctx, f"OK: {len(chain)} migration{'s' if len(chain) != 1 else ''} went up and back down, "
+    say(ctx, f"OK: {len(chain)} migration{'s' if len(chain) != 1 else ''} went up and back down, "
                "matching the snapshot and each earlier state.", "ok")
-
-
-# -- the runner: migrate, rollback, status, stamp -----------------------------------------------
-
-def _database_options(command):
-    command = click.option("--format", "format_", type=FORMATS, default="text", show_default=True,
-                           help="json: the history after the command, for CI.")(command)
-    command = click.option("--lock-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
-                           metavar="SECONDS", help="How long to wait for another runner on the same database.")(command)
-    return click.option("--db", "url", envvar="CODEGEN_DATABASE_URL", metavar="URL",
-                        help="The database (default: $CODEGEN_DATABASE_URL).")(command)
-
-
-def _run(ctx: click.Context, command: str, url: str | None, lock_timeout: float, format_: str, writes: bool, body,
-         print_text=None):
-    """Connect, run `body(runner)` -> Outcome, and report it (`print_text(outcome)` in text); exit 1
-    on problems, a failed migration or drift."""
-    from codegen.runner.session import Failed, Outcome, Refused, connect
-
-    project = _project(ctx)
-    shown = format_ == "text"
-    found: list = []
-    with connect(project, url, lock_timeout, _run_event(ctx, shown), writes) as runner:
-        try:
-            outcome = body(runner)
-        except Refused as exc:
-            outcome, found = Outcome(exc.status), list(exc.status.problems)
-        except Failed as exc:
-            outcome, found = Outcome(runner.status(), exc.ran), [exc.finding]
-    if outcome.drift:
-        from codegen.integrity import Finding
-
-        found.append(Finding(
-            "drift", f"after migrating, the database differs from {project.shown(project.snapshot)}: "
-            + "; ".join(outcome.drift[:5]) + (" ..." if len(outcome.drift) > 5 else ""),
-            "someone changed the database by hand, or a migration was edited: compare with `codegen verify`, "
-            "then fix the database or write a migration that does; nothing was undone", (project.shown(project.snapshot),)))
-    if format_ == "json":
-        from codegen.report import build_run_report
-
-        report = build_run_report(command, project.dialect, outcome, found, dry_run=outcome.dry_run_sql is not None)
-        click.echo(report.model_dump_json(indent=2))
-    else:
-        if outcome.dry_run_sql is not None:
-            click.echo(outcome.dry_run_sql, nl=False)
-        elif print_text is not None:
-            print_text(outcome)
-        for finding in found:
-            _problem(finding)
-    if found:
-        ctx.exit(EXIT_FINDINGS)
-
-
-def _run_event(ctx: click.Context, shown: bool):
-    on_terminal = sys.stdout.isatty()
-
-    def show(event) -> None:
-        if not shown:
-            return
-        if event.kind == "wait":
-            _say(ctx, f"waiting: {event.message}", err=True)
-            return
-        line = f"{event.direction:<4} {event.number}/{event.total} {event.migration.name}"
-        if event.kind == "start" and on_terminal and not ctx.obj.quiet:
-            click.echo(f"{line} ...", nl=False, color=_color())
-        elif event.kind == "done":
-            _say(ctx, ("\r" if on_terminal else "") + f"{line} ({event.execution_ms} ms)")
-    return show
-
-
-def _position(status) -> str:
-    applied = status.applied
-    return f"the database is at {applied[-1].name}" if applied else "no migration is applied"
-
-
-@cli.command()
-@_database_options
-@click.option("--to", metavar="ID", help="Stop after this migration (id or folder name).")
-@click.option("--dry-run", is_flag=True, help="Print the SQL that would run, in order; change nothing.")
-@click.pass_context
-def migrate(ctx: click.Context, url: str | None, lock_timeout: float, format_: str, to: str | None,
-            dry_run: bool) -> None:
-    """Apply every pending migration in order, recording each (in its own transaction where the database has
-    transactional DDL; MySQL's is marked dirty until its last statement)."""
-    from codegen.runner.session import migrate as run
-
-    def summary(outcome) -> None:
-        n = len(outcome.ran)
-        if n:
-            total = sum(r.execution_ms for r in outcome.ran)
-            _say(ctx, f"Applied {n} migration{'s' if n != 1 else ''} in {total} ms; {_position(outcome.status)}.", "ok")
-        elif not outcome.status.problems:
-            _say(ctx, f"Nothing to migrate: {_position(outcome.status)}.", "ok")
-        if outcome.checked_drift and not outcome.drift:
-            _say(ctx, "The live schema matches the snapshot.", "ok")
-
-    _run(ctx, "migrate", url, lock_timeout, format_, not dry_run, lambda runner: run(runner, to, dry_run), summary)
-
-
-@cli.command()
-@_database_options
-@click.option("--steps", type=click.IntRange(min=1), help="How many applied migrations to undo (default 1).")
-@click.option("--to", metavar="ID", help="Undo every migration after this one (id, folder name, or `base`).")
-@click.option("--dry-run", is_flag=True, help="Print the SQL that would run, in order; change nothing.")
-@click.pass_context
-def rollback(ctx: click.Context, url: str | None, lock_timeout: float, format_: str, steps: int | None,
-             to: str | None, dry_run: bool) -> None:
-    """Undo applied migrations, newest first, each down with the removal of its history row."""
-    from codegen.runner.session import rollback as run
-
-    if steps is not None and to is not None:
-        raise click.UsageError("give --steps or --to, not both")
-    def summary(outcome) -> None:
-        n = len(outcome.ran)
-        if n:
-            _say(ctx, f"Rolled back {n} migration{'s' if n != 1 else ''}; {_position(outcome.status)}.", "ok")
-        elif not outcome.status.problems:
-            _say(ctx, f"Nothing to roll back: {_position(outcome.status)}.", "ok")
-
-    _run(ctx, "rollback", url, lock_timeout, format_, not dry_run, lambda runner: run(runner, steps, to, dry_run),
-         summary)
-
-
-@cli.command()
-@_database_options
-@click.pass_context
-def status(ctx: click.Context, url: str | None, lock_timeout: float, format_: str) -> None:
-    """List applied and pending migrations; exit 1 when the history and the files disagree."""
-    from codegen.runner.session import Outcome, Refused
-
-    def look(runner):
-        found = runner.status()
-        if found.problems:
-            raise Refused(found)
-        return Outcome(found)
-
-    _run(ctx, "status", url, lock_timeout, format_, False, look, lambda outcome: _print_status(ctx, outcome.status))
-
-
-def _print_status(ctx: click.Context, status) -> None:
-    _say(ctx, f"Applied ({len(status.rows)}):" if status.rows else "Applied: none")
-    for row in status.rows:
-        mark = "  DIRTY" if row.dirty else ""
-        _say(ctx, f"  {row.name}  {row.applied_at}  {row.execution_ms} ms  codegen {row.codegen_version}{mark}")
-    _say(ctx, f"Pending ({len(status.pending)}):" if status.pending else "Pending: none")
-    for migration in status.pending:
-        _say(ctx, f"  {migration.name}")
-
-
-@cli.command()
-@_database_options
-@click.argument("migration_id", metavar="ID")
-@click.pass_context
-def stamp(ctx: click.Context, url: str | None, lock_timeout: float, format_: str, migration_id: str) -> None:
-    """Record ID and every migration before it as applied, and none after it, running nothing.
-
-    For a database that already holds the schema (adopting one), or after
-    finishing or undoing a dirty migration by hand. `base`: nothing applied.
-    """
-    from codegen.runner.session import stamp as run
-
-    changed: list = []
-
-    def body(runner):
-        outcome, recorded, removed = run(runner, migration_id)
-        changed.extend([recorded, removed])
-        return outcome
-
-    def summary(outcome) -> None:
-        if not changed:
-            return
-        recorded, removed = changed
-        for name in recorded:
-            _say(ctx, f"recorded {name} as applied")
-        for name in removed:
-            _say(ctx, f"removed {name} from the history")
-        _say(ctx, f"Stamped: {_position(outcome.status)}.", "ok")
-
-    _run(ctx, "stamp", url, lock_timeout, format_, True, body, summary)
 
 
 class _nullbar:
@@ -458,7 +244,7 @@ def rebase(ctx: click.Context, migration: str | None) -> None:
 
     from codegen.pipeline import writing
 
-    project = _project(ctx)
+    project = project_of(ctx)
     with writing(project):
         planned = plan_rebase(project, migration)
         write_rebase(project, planned)
@@ -479,7 +265,7 @@ def sql(ctx: click.Context, migration: str, down: bool) -> None:
     """Print the SQL MIGRATION (id or name) runs on the configured dialect; Alembic revisions run offline."""
     from codegen.preview import find_migration, migration_sql
 
-    project = _project(ctx)
+    project = project_of(ctx)
     click.echo(migration_sql(project, find_migration(project, migration), down), nl=False)
 
 
@@ -489,8 +275,8 @@ def rehash(ctx: click.Context) -> None:
     """Accept the migration files as they are: rewrite migrations/codegen.sum."""
     from codegen.pipeline import rehash as rewrite
 
-    project = _project(ctx)
-    _say(ctx, f"wrote {project.shown(rewrite(project))}")
+    project = project_of(ctx)
+    say(ctx, f"wrote {project.shown(rewrite(project))}")
 
 
 @cli.command(name="diff")
@@ -504,7 +290,7 @@ def diff_command(ctx: click.Context, message: str | None, format_: str) -> None:
     from codegen.formats import get_format
     from codegen.pipeline import load_state, prepare_migration
 
-    state = load_state(_project(ctx))
+    state = load_state(project_of(ctx))
     up = None
     if state.up:
         planned = prepare_migration(state, message)
@@ -512,7 +298,7 @@ def diff_command(ctx: click.Context, message: str | None, format_: str) -> None:
     if format_ != "sql":
         _echo_report("diff", state, [], up, markdown=format_ == "markdown")
     elif up is None:
-        _say(ctx, "No changes: the entities match the snapshot.", "ok")
+        say(ctx, "No changes: the entities match the snapshot.", "ok")
     else:
         click.echo(up, nl=False)
 
@@ -536,13 +322,17 @@ def schema(report: bool) -> None:
 def _print_changes(state, err: bool = False) -> None:
     verbose = click.get_current_context().obj.verbose
     for op in state.up:
-        click.echo(f"  {_styled(op.symbol, op.symbol)} {op.describe()}", err=err, color=_color())
+        click.echo(f"  {styled(op.symbol, op.symbol)} {op.describe()}", err=err, color=color())
         for line in op.details() if verbose else ():
-            click.echo(f"      {line}", err=err, color=_color())
+            click.echo(f"      {line}", err=err, color=color())
     for hazard in state.hazards:
-        click.echo("  " + _styled(hazard.line(), "hazard"), err=err, color=_color())
+        click.echo("  " + styled(hazard.line(), "hazard"), err=err, color=color())
     for note in state.likely_renames:
-        click.echo("  " + _styled(f"NOTE {note.hint()}", "note"), err=err, color=_color())
+        click.echo("  " + styled(f"NOTE {note.hint()}", "note"), err=err, color=color())
+
+
+for command in (migrate, rollback, status, stamp):  # the commands that run migrations: cli_database.py
+    cli.add_command(command)
 
 
 def main() -> None:
