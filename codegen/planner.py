@@ -91,7 +91,27 @@ def plan(ops: list[Operation], dialect: Dialect, old: Schema | None = None, new:
         by_phase.setdefault(phase_of(op), []).append(op)
     by_phase[_DROP_TABLES] = [DropTable(t) for t in reversed(dropped)]
     by_phase[_CREATE_TABLES] = [CreateTable(t) for t in created]
-    return [op for number in sorted(by_phase) for op in by_phase[number]]
+    ordered = [op for number in sorted(by_phase) for op in by_phase[number]]
+    if dialect.foreign_keys_need_index and new is not None:
+        ordered = _drop_foreign_key_indexes_last(ordered, new)
+    return ordered
+
+
+def _drop_foreign_key_indexes_last(ops: list[Operation], new: Schema) -> list[Operation]:
+    """MySQL refuses to drop the index a foreign key uses. When a kept foreign key's index is
+    replaced (an index leading with the same columns takes over), the old one is dropped once
+    the new ones exist; the down migration, this inverted, creates before it drops as well."""
+    def backs_foreign_key(op: Operation) -> bool:
+        table = new.table(op.table) if isinstance(op, DropIndex) else None
+        return table is not None and any(op.index.columns[: len(fk.columns)] == fk.columns for fk in table.foreign_keys)
+
+    late = [op for op in ops if backs_foreign_key(op)]
+    created = [i for i, op in enumerate(ops) if isinstance(op, CreateIndex)]
+    if not late or not created:
+        return ops
+    rest = [op for op in ops if not any(op is other for other in late)]
+    after = max(i for i, op in enumerate(rest) if isinstance(op, CreateIndex)) + 1
+    return rest[:after] + late + rest[after:]
 
 
 # -- table rebuilds (SQLite) -----------------------------------------------------------------

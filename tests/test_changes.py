@@ -214,3 +214,26 @@ def test_an_unsigned_column_renamed_keeps_its_rows_and_its_check_follows(databas
         database.apply("INSERT INTO stock (id, amount) VALUES (2, -1);")
     database.apply(project.latest("down.sql"))
     assert database.query("SELECT qty FROM stock") == [(5,)]
+
+
+def test_an_index_that_takes_over_a_foreign_keys_index_is_created_before_the_old_one_goes(database, project_factory):
+    """Found by the state machine on MySQL, which refuses to drop the index a foreign key uses:
+    a declared index leading with the key's column replaces the automatic one."""
+    from codegen.snapshot import read_snapshot
+
+    parent = "entity: P\nfields:\n  id: {type: integer, primary_key: true}\n"
+    child = "entity: C\nfields:\n  id: {type: integer, primary_key: true}\n  p_id: {type: integer, references: P}\n  n: integer\n"
+    project = project_factory(database.dialect_name, entities={"p.yaml": parent, "c.yaml": child})
+    assert project.run("generate", "-m", "one").exit_code == 0
+    before = read_snapshot(project.root / "migrations" / "schema.snapshot.json", "snapshot").schema
+    database.apply(project.latest("up.sql"))
+    project.write("entities/c.yaml", child + "indexes:\n  - columns: [p_id, n]\n")
+    assert project.run("generate", "-m", "two", env={"SOURCE_DATE_EPOCH": "1767225700"}).exit_code == 0
+    after = read_snapshot(project.root / "migrations" / "schema.snapshot.json", "snapshot").schema
+    up, down = project.latest("up.sql"), project.latest("down.sql")
+    database.apply(up)
+    database.assert_matches(after)
+    database.apply(down)
+    database.assert_matches(before)
+    database.apply(up)
+    database.assert_matches(after)

@@ -68,6 +68,7 @@ class Dialect:
     names_fold_case: ClassVar[bool] = False  # `Name` and `name` are one table or column
     enum_values_check: ClassVar[bool] = False  # an enum is TEXT with a CHECK of its values (enum_check_name)
     partial_indexes: ClassVar[bool] = True  # CREATE INDEX ... WHERE
+    foreign_keys_need_index: ClassVar[bool] = False  # the index a foreign key uses cannot be dropped
     boolean_literals: ClassVar[tuple[str, str]] = ("FALSE", "TRUE")
 
     def unsigned_check_sql(self, column: str) -> str | None:

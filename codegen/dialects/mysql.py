@@ -71,6 +71,7 @@ class MySQL(Dialect):
     supports_comments = True  # as COMMENT clauses of the column and table definitions
     names_fold_case = True  # column names are case-insensitive
     partial_indexes = False
+    foreign_keys_need_index = True
     unique_index_is_constraint = True
     file_database = False
     offline_url = "mysql+pymysql://"
