@@ -12,7 +12,6 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
 from typing import TYPE_CHECKING, Iterator
 
 from codegen import __version__, cache
@@ -277,13 +276,10 @@ def write_migration(planned: PlannedMigration) -> None:
 def findings(state: State) -> list[Finding]:
     """Everything `check` reports: pending entity changes, then chain and checksum problems."""
     from codegen.history import list_migrations
-    from codegen.integrity import Finding, check_chain, check_sum, tracked_files
-    from codegen.writer import leftovers
+    from codegen.integrity import Finding, tracked_files
 
     project = state.project
-    found = [Finding("interrupted", f"an interrupted codegen run left {project.shown(path)}: its files may be half written",
-                     "run `codegen generate`: it first finishes or undoes the interrupted run", (project.shown(path),))
-             for path in leftovers(project.migrations)]
+    found = interrupted_runs(project)
     if state.up:
         listed = "; ".join(op.describe() for op in state.up[:10])
         more = f"; and {len(state.up) - 10} more" if len(state.up) > 10 else ""
@@ -293,11 +289,28 @@ def findings(state: State) -> list[Finding]:
                              'run `codegen generate -m "<what changed>"` and commit the migration',
                              (project.shown(project.entities),)))
     migrations = list_migrations(project.migrations)
-    found += check_chain(migrations, state.snapshot.migration, project.shown(project.snapshot))
     files = tracked_files(migrations, project.migrations, project.snapshot)
-    found += [replace(f, files=tuple(project.shown(project.migrations / p) for p in f.files))
-              for f in check_sum(project.migrations, files)]
-    return found
+    return found + history_findings(project, migrations, state.snapshot.migration, files)
+
+
+def interrupted_runs(project: Project) -> list[Finding]:
+    """What an interrupted codegen run left: its files may be half written."""
+    from codegen.integrity import Finding
+    from codegen.writer import leftovers
+
+    return [Finding("interrupted", f"an interrupted codegen run left {project.shown(path)}: its files may be half written",
+                    "run `codegen generate`: it first finishes or undoes the interrupted run", (project.shown(path),))
+            for path in leftovers(project.migrations)]
+
+
+def history_findings(project: Project, migrations: list, snapshot_migration: str | None,
+                     files: dict[str, bytes]) -> list[Finding]:
+    """A broken or forked chain, and files that differ from codegen.sum (`files`: integrity.tracked_files)."""
+    from codegen.integrity import check_chain, check_sum
+
+    found = check_chain(migrations, snapshot_migration, project.shown(project.snapshot))
+    return found + [replace(f, files=tuple(project.shown(project.migrations / p) for p in f.files))
+                    for f in check_sum(project.migrations, files)]
 
 
 def rehash(project: Project) -> Path:

@@ -19,7 +19,6 @@ from codegen.dialects import get_dialect
 from codegen.dialects.base import Dialect
 from codegen.errors import UserError
 from codegen.history import Migration, list_migrations
-from codegen.integrity import Finding
 from codegen.runner import history_table
 from codegen.runner.scripts import Statement, read_script
 from codegen.runner.session import BASE, Event, Outcome, Ran, Runner
@@ -31,9 +30,9 @@ def connect(project: Project, url: str | None, lock_timeout: float, on_event: Ca
             writes: bool) -> Iterator[Runner]:
     """A Runner on the database at `url` with the project's files checked. `writes=False` (status,
     dry runs) never creates anything, not even an empty SQLite file."""
-    from codegen.integrity import check_chain, check_sum, ordered_chain, tracked_files
+    from codegen.integrity import ordered_chain, sum_key, tracked_files
     from codegen.live import open_engine
-    from codegen.writer import leftovers
+    from codegen.pipeline import history_findings, interrupted_runs
 
     if project.format != "sql":
         raise UserError.at(project.shown(project.config_file),
@@ -49,16 +48,11 @@ def connect(project: Project, url: str | None, lock_timeout: float, on_event: Ca
     from codegen.snapshot import read_snapshot
 
     snapshot_migration = _snapshot_migration(project, read_snapshot)
-    runner.file_problems = [
-        Finding("interrupted", f"an interrupted codegen run left {project.shown(p)}: its files may be half written",
-                "run `codegen generate`: it first finishes or undoes the interrupted run", (project.shown(p),))
-        for p in leftovers(project.migrations)]
-    runner.file_problems += check_chain(migrations, snapshot_migration, project.shown(project.snapshot))
-    runner.file_problems += [replace(f, files=tuple(project.shown(project.migrations / p) for p in f.files))
-                             for f in check_sum(project.migrations, tracked_files(migrations, project.migrations,
-                                                                                   project.snapshot))]
+    files = tracked_files(migrations, project.migrations, project.snapshot)  # read once: sum and checksums
+    runner.file_problems = interrupted_runs(project) + history_findings(project, migrations, snapshot_migration, files)
     runner.chain = ordered_chain(migrations)
-    runner.checksums = {m.id: history_table.checksum(m.path / "up.sql") for m in runner.chain}
+    runner.checksums = {m.id: history_table.checksum(files.get(sum_key(m.path / "up.sql", project.migrations), b""))
+                        for m in runner.chain}
     engine = open_engine(dialect, url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     try:
         if not writes and _missing_file(dialect, engine):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -43,8 +42,8 @@ class Row:
     failed_statement: str | None
 
 
-def checksum(up_sql: Path) -> str:
-    return hashlib.sha256(up_sql.read_bytes()).hexdigest()
+def checksum(up_sql: bytes) -> str:
+    return hashlib.sha256(up_sql).hexdigest()
 
 
 def create(conn: sa.Connection) -> None:
