@@ -67,7 +67,7 @@ _LITERAL = re.compile(r"'(?:[^']|'')*'")
 
 def _identifiers(names) -> re.Pattern:
     alternatives = "|".join(map(re.escape, names))
-    return re.compile(rf'"({alternatives})"|(?<![\w".])({alternatives})(?![\w"])')
+    return re.compile(rf'(["`])({alternatives})\1|(?<![\w"`.])({alternatives})(?![\w"`])')
 
 
 def _outside_literals(sql: str, replace_part) -> str:
@@ -83,22 +83,22 @@ def _outside_literals(sql: str, replace_part) -> str:
 def rename_identifiers(sql: str | None, renames: dict[str, str]) -> str | None:
     """`sql` with renamed columns renamed, as the database rewrites a CHECK or an index predicate.
 
-    Bare and double-quoted names are replaced; string literals are left alone.
+    Bare, double-quoted and (MySQL) backquoted names are replaced; string literals are left alone.
 
-    >>> rename_identifiers("amount > 0 AND \\"amount\\" < 9 AND note <> 'amount'", {"amount": "balance"})
-    'balance > 0 AND "balance" < 9 AND note <> \\'amount\\''
+    >>> rename_identifiers("amount > 0 AND \\"amount\\" < `amount` AND note <> 'amount'", {"amount": "balance"})
+    'balance > 0 AND "balance" < `balance` AND note <> \\'amount\\''
     """
     if sql is None or not renames:
         return sql
     pattern = _identifiers(renames)
     return _outside_literals(sql, lambda part: pattern.sub(
-        lambda m: f'"{renames[m[1]]}"' if m[1] else renames[m[2]], part))
+        lambda m: f"{m[1]}{renames[m[2]]}{m[1]}" if m[1] else renames[m[3]], part))
 
 
 def mentions(sql: str | None, column: str) -> bool:
     """Whether the expression `sql` uses `column` (bare or quoted; never counting string literals).
 
-    >>> mentions("label <> 'amount'", "amount"), mentions('"amount" > 0', "amount")
-    (False, True)
+    >>> mentions("label <> 'amount'", "amount"), mentions('"amount" > 0', "amount"), mentions("`amount` > 0", "amount")
+    (False, True, True)
     """
     return bool(sql) and _identifiers([column]).search(_LITERAL.sub("''", sql)) is not None

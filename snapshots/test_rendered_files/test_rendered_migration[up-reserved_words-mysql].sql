@@ -29,7 +29,7 @@ CREATE TABLE `order` (
     `table` ENUM('a', 'b') NOT NULL,
     CONSTRAINT pk_order PRIMARY KEY (id),
     CONSTRAINT fk_order_user_user FOREIGN KEY (user) REFERENCES user (id),
-    CONSTRAINT ck_order_where CHECK ("user" > 0),
+    CONSTRAINT ck_order_where CHECK (`user` > 0),
     INDEX ix_order_table_user (`table`, user),
     INDEX ix_order_user (user)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
