@@ -74,6 +74,8 @@ def plan(ops: list[Operation], dialect: Dialect, old: Schema | None = None, new:
         ops = [op for op in ops if not isinstance(op, (CreateEnum, DropEnum))]
         if not dialect.enum_values_check:  # the values are in the column's type: its name is nowhere
             ops = [op for op in ops if not isinstance(op, RenameEnum)]
+    ops = [_with_enum_rewrite(op, dialect) if isinstance(op, AlterColumn) and op.enum_values_changed else op
+           for op in ops]
     if dialect.rebuilds_tables and old is not None and new is not None:
         ops = _rebuild_where_needed(ops, old, new)
 
@@ -95,6 +97,11 @@ def plan(ops: list[Operation], dialect: Dialect, old: Schema | None = None, new:
     if dialect.foreign_keys_need_index and new is not None:
         ordered = _drop_foreign_key_indexes_last(ordered, new)
     return ordered
+
+
+def _with_enum_rewrite(op: AlterColumn, dialect: Dialect) -> AlterColumn:
+    old, new = op.old.type.values, op.new.type.values
+    return replace(op, enum_rewrite=(dialect.enum_values_rewrite(old, new), dialect.enum_values_rewrite(new, old)))
 
 
 def _drop_foreign_key_indexes_last(ops: list[Operation], new: Schema) -> list[Operation]:

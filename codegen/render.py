@@ -175,59 +175,106 @@ def alembic_environment() -> Environment:
 
     # A revision runs on every database Alembic supports; the statements only one of them
     # understands are spelled by that dialect (the revision asks which it runs on).
-    postgresql, sqlite = get_dialect("postgresql"), get_dialect("sqlite")
-    pg_templates = sql_environment("postgresql")
+    postgresql, sqlite, mysql = get_dialect("postgresql"), get_dialect("sqlite"), get_dialect("mysql")
+    pg_templates, my_templates = sql_environment("postgresql"), sql_environment("mysql")
 
     def pg_sql(op: Operation) -> str:
         return pg_templates.get_template(op.template).render(op=op)
 
+    def my_sql(op: Operation) -> str:
+        return my_templates.get_template(op.template).render(op=op)
+
     def pg_guard(op: AlterColumn) -> str:
         return pg_templates.globals["m"].narrowing_guard(op)
 
+    def my_guard(op: AlterColumn) -> str:
+        return my_templates.globals["m"].narrowing_guard(op)
+
     def pg_identity_sql(op: AlterColumn) -> str:
         return pg_sql(AlterColumn(op.table, op.old, replace(op.old, autoincrement=op.new.autoincrement)))
+
+    def either(portable: str, on_mysql: str) -> str:
+        """A Python string expression: `portable`, or MySQL's own spelling where it differs
+        (backquoted names, backslashes escaped, CURRENT_TIMESTAMP(6))."""
+        return _py(portable) if portable == on_mysql else f"{_py(on_mysql)} if on_mysql else {_py(portable)}"
 
     def fill_value_of(column):
         if column.backfill is not None:
             return column.backfill
         return column.default.value if column.default is not None else placeholder(column)
 
-    def fill_text(column) -> str:
+    def fill_text(column, dialect: Dialect) -> str:
         """SQL for the fill: a literal (so that PostgreSQL casts it, to an enum too), or a bound
         parameter for the values whose literal differs between databases (booleans, bytes)."""
         if column.backfill is None and column.default is not None and column.default.kind != "literal":
-            return postgresql.default_sql(column) or "NULL"
+            return dialect.default_sql(column) or "NULL"
         value = fill_value_of(column)
-        return ":fill" if isinstance(value, (bool, bytes)) else postgresql.literal(value)
+        return ":fill" if isinstance(value, (bool, bytes)) else dialect.literal(value)
 
-    def fill_bind(column) -> str:
-        return f".bindparams(fill={_py(fill_value_of(column))})" if fill_text(column) == ":fill" else ""
+    def fill_update(table: str, column, only_nulls: bool) -> str:
+        """`op.execute(...)` of the UPDATE that gives existing rows `column`'s fill value."""
+        def statement(dialect: Dialect) -> str:
+            name = dialect.quote(column.name)
+            where = f" WHERE {name} IS NULL" if only_nulls else ""
+            return f"UPDATE {dialect.quote(table)} SET {name} = {fill_text(column, dialect)}{where}"
+
+        bind = f".bindparams(fill={_py(fill_value_of(column))})" if fill_text(column, postgresql) == ":fill" else ""
+        return f"op.execute(sa.text({either(statement(postgresql), statement(mysql))}){bind})"
+
+    def server_default(column) -> str:
+        default = column.default
+        if default.kind == "literal" and isinstance(default.value, bool):
+            return "sa.true()" if default.value else "sa.false()"
+        if default.kind == "now":
+            portable = NOW[column.type.kind]
+        elif default.kind == "sql":
+            portable = str(default.value)
+        else:
+            portable = postgresql.literal(default.value)
+        return f"sa.text({either(portable, mysql.default_sql(column))})"
 
     env = _environment([template_root() / "alembic"])
     env.filters.update(
         py=_py, q=postgresql.quote, sqllit=postgresql.literal, fk_action=postgresql.fk_action, docline=_docline,
-        as_nullable=lambda column: replace(column, nullable=True), pg_sql=pg_sql, pg_guard=pg_guard, pg_identity_sql=pg_identity_sql,
-        statements=_statements,
+        as_nullable=lambda column: replace(column, nullable=True), pg_sql=pg_sql, pg_guard=pg_guard,
+        pg_identity_sql=pg_identity_sql, my_sql=my_sql, my_guard=my_guard, myq=mysql.quote, statements=_statements,
     )
     env.tests["kind"] = lambda obj, name: type(obj).__name__ == name
     env.globals.update(
-        comments=True, fill_value=fill_value, fill_text=fill_text, fill_bind=fill_bind, enum_check_name=sqlite.enum_check_name,
-        now_sql=lambda column: NOW[column.type.kind], pg_type=postgresql.type_sql,
+        comments=True, fill_value=fill_value, fill_update=fill_update, server_default_py=server_default,
+        enum_check_name=sqlite.enum_check_name, pg_type=postgresql.type_sql, table_options={},
     )
     return env
 
 
 def render_alembic(info: MigrationInfo, up: list[Operation], dialect_name: str, notes: tuple = (),
-                   schemas: tuple = ()) -> str:
+                   schemas: tuple = (), table_options: dict[str, str] | None = None) -> str:
     """One revision file: upgrade() from `up`, downgrade() from its inverse, the review docstring.
 
     `schemas` (before and after) name the tables with an autoincrement key, whose
-    batch blocks must keep AUTOINCREMENT on SQLite.
+    batch blocks must keep AUTOINCREMENT on SQLite. `table_options` (a MySQL project's
+    `mysql:` settings) become the `mysql_*` options of the tables it creates.
     """
     autoincrement = {t.name for s in schemas for t in s.tables if any(c.autoincrement for c in t.columns)}
+    hazards = hazards_of(up)
+    if up and not get_dialect(dialect_name).transactional_ddl:
+        hazards.append(Hazard(
+            NON_TRANSACTIONAL, info.name, None,
+            f"{dialect_name} commits each statement of this revision on its own: if one fails, those before it "
+            "stay applied and alembic_version still names the revision before; `codegen lint` says how to finish "
+            "or undo it by hand before running alembic again"))
     template = alembic_environment().get_template("revision.py.j2")
-    return template.render(info=info, up=up, down=down_operations(up), hazards=hazards_of(up), notes=notes,
-                           dialect=dialect_name, autoincrement_tables=autoincrement)
+    return template.render(info=info, up=up, down=down_operations(up), hazards=hazards, notes=notes,
+                           dialect=dialect_name, autoincrement_tables=autoincrement,
+                           table_options=_mysql_table_options(table_options) if dialect_name == "mysql" else {})
+
+
+def _mysql_table_options(options: dict[str, str] | None) -> dict[str, str]:
+    """`codegen.yaml`'s `mysql:` settings (config.MYSQL_OPTIONS when absent) as SQLAlchemy's `mysql_*` table keywords."""
+    from codegen.config import MYSQL_OPTIONS
+
+    chosen = {**MYSQL_OPTIONS, **(options or {})}
+    return {"mysql_engine": chosen["engine"], "mysql_charset": chosen["charset"], "mysql_collate": chosen["collation"]}
 
 
 def metadata_module(schema, dialect_name: str) -> str:
@@ -235,4 +282,5 @@ def metadata_module(schema, dialect_name: str) -> str:
     revisions type it (comments only where the dialect stores them)."""
     comments = get_dialect(dialect_name).supports_comments
     return alembic_environment().get_template("metadata.py.j2").render(tables=schema.tables, comments=comments,
-                                                                       autoincrement_tables=set())
+                                                                       autoincrement_tables=set(),
+                                                                       on_mysql=dialect_name == "mysql")

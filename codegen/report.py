@@ -188,12 +188,17 @@ def unacknowledged(migration: Migration) -> list[Unacknowledged]:
     return out
 
 
-# What a reviewer should know to accept a hazard that no rewrite of the migration removes.
+# What a reviewer should know to accept a hazard that no rewrite of the migration removes,
+# for SQL folders (run by `codegen migrate`) and for Alembic revisions.
 _RECOVERY = {
-    "non-transactional": ": if a statement fails, the statements before it stay applied and `codegen migrate` "
-                         "marks the migration dirty; recover by running the remaining statements by hand (or "
-                         "undoing those that ran with the matching statements of down.sql), then record the "
-                         "outcome with `codegen stamp <this id>` or `codegen stamp <its parent>`",
+    ("non-transactional", ".sql"): ": if a statement fails, the statements before it stay applied and `codegen "
+                                   "migrate` marks the migration dirty; recover by running the remaining statements "
+                                   "by hand (or undoing those that ran with the matching statements of down.sql), then "
+                                   "record the outcome with `codegen stamp <this id>` or `codegen stamp <its parent>`",
+    ("non-transactional", ".py"): ": if an operation fails, those before it stay applied and alembic_version still "
+                                  "names the revision before; recover by running the rest of upgrade() by hand (`alembic "
+                                  "upgrade <this id> --sql` prints it) and `alembic stamp <this id>`, or by undoing "
+                                  "what ran (downgrade() has the inverse of each operation)",
 }
 
 
@@ -210,7 +215,7 @@ def lint_findings(chain: list[Migration], since: str | None, pending: list[Opera
             path = migration.review_file
             shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
             marker = "#" if path.suffix == ".py" else "--"
-            recovery = _RECOVERY.get(item.kind, "")
+            recovery = _RECOVERY.get((item.kind, path.suffix), "")
             found.append(Finding(
                 "hazard", f"{item.kind} on {item.subject} is not acknowledged{recovery}",
                 f"a reviewer who accepts it adds the line `{marker} ACK {item.kind}: {item.subject}` to {path.name}, "

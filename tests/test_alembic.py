@@ -1,7 +1,7 @@
 """format: alembic: the same migrations as revision scripts, run by real Alembic.
 
-Every fixture goes through `alembic upgrade` step by step on real SQLite and
-PostgreSQL; at every step the reflected schema equals what the SQL format
+Every fixture goes through `alembic upgrade` step by step on real SQLite,
+PostgreSQL and MariaDB; at every step the reflected schema equals what the SQL format
 gives on that engine, rows survive as in the SQL round trips, and
 `alembic downgrade` walks back through the same states. Alembic itself then
 judges: `compare_metadata` between the live database and MetaData built from
@@ -24,9 +24,12 @@ from conftest import (
     DATABASE_FIXTURES,
     EXAMPLES,
     FIXTURES,
+    MySQLDatabase,
     PostgresDatabase,
     Project,
     make_project,
+    require_mysql,
+    without_mysql_unsupported,
 )
 from test_changes import CHANGES, _expectations, _rows
 
@@ -37,21 +40,31 @@ from codegen.snapshot import read_snapshot
 IGNORED = ("alembic_version",)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgresql", "mysql"])
 def database(request):
-    """Alembic revisions are written for PostgreSQL and SQLite (MySQL: refused, see below)."""
     return request.getfixturevalue(DATABASE_FIXTURES[request.param])
 
 
-def test_alembic_revisions_for_mysql_are_refused_with_the_way_out(tmp_path, project_factory):
+def test_alembic_revisions_for_mysql(tmp_path, project_factory):
+    """`init --format alembic --dialect mysql` sets a project up; its revisions name MySQL's types and
+    table options, and the offline SQL of a revision is MySQL's."""
     project = project_factory("mysql")
     result = project.run("init", "--format", "alembic", "--dialect", "mysql", "--dir", "p")
-    assert result.exit_code == 2 and result.exception is None
-    assert "`format: alembic` is not available for `dialect: mysql` yet" in result.output
-    assert "--format sql" in result.output and not (project.root / "p").exists()
-    project.write("codegen.yaml", "dialect: mysql\nformat: alembic\n")
-    result = project.run("generate")
-    assert result.exit_code == 2 and "codegen.yaml:2:9" in result.output
+    assert result.exit_code == 0, result.output
+    root = project.root / "p"
+    assert "sqlalchemy.url = mysql+pymysql://" in (root / "alembic.ini").read_text()
+    other = Project(root)
+    use(other, EXAMPLES / "shop" / "entities")
+    generate(other, "create shop", 1767225600)
+    text = (root / "migrations" / "versions" / "20260101000000_create_shop.py").read_text()
+    assert "HAZARD non-transactional: 20260101000000_create_shop: mysql commits each statement" in text
+    assert 'mysql_engine="InnoDB"' in text and 'mysql_charset="utf8mb4"' in text
+    result = other.run("sql", "20260101000000")
+    assert result.exit_code == 0, result.output
+    assert "CREATE TABLE customers (" in result.output
+    assert "status ENUM('active','banned') NOT NULL DEFAULT 'active'" in result.output
+    assert "created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)" in result.output
+    assert "ENGINE=InnoDB" in result.output
 
 
 def alembic_project(root: Path, dialect: str) -> Project:
@@ -63,6 +76,8 @@ def alembic_project(root: Path, dialect: str) -> Project:
 
 
 def url_of(database) -> str:
+    if isinstance(database, MySQLDatabase):
+        return database.runner_url
     if isinstance(database, PostgresDatabase):
         base = database.url.replace("postgresql://", "postgresql+psycopg://", 1)
         return f"{base}?options=-csearch_path%3D{database.schema_name}"
@@ -77,7 +92,10 @@ def alembic(project: Project, database):
 
 
 def use(project: Project, folder: Path) -> None:
+    """The entity files of `folder`, without what MySQL refuses when the project is MySQL's."""
     shutil.rmtree(project.root / "entities", ignore_errors=True)
+    if "\ndialect: mysql" in "\n" + (project.root / "codegen.yaml").read_text():
+        folder = without_mysql_unsupported(folder, project.root.parent / f"{project.root.name}_mysql" / folder.name)
     for src in sorted(folder.rglob("*.y*ml")):
         project.write(f"entities/{src.relative_to(folder)}", src.read_text())
 
@@ -139,8 +157,10 @@ def test_change_revision_matches_the_sql_format(name, database, tmp_path, projec
     first, second = revisions(project)
 
     # the SQL format, on a second database of the same engine, is the reference
-    reference = type(database)(tmp_path / "reference.db") if database.dialect_name == "sqlite" else PostgresDatabase(database.url)
-    if isinstance(reference, PostgresDatabase):
+    if database.dialect_name == "sqlite":
+        reference = type(database)(tmp_path / "reference.db")
+    else:
+        reference = PostgresDatabase(database.url) if isinstance(database, PostgresDatabase) else MySQLDatabase(require_mysql())
         reference.create()
     try:
         sql = make_project(tmp_path / "sql", database.dialect_name)
@@ -153,7 +173,7 @@ def test_change_revision_matches_the_sql_format(name, database, tmp_path, projec
         reference.apply(sql.latest("up.sql"))
         after_live = reference.live()
     finally:
-        if isinstance(reference, PostgresDatabase):
+        if database.dialect_name != "sqlite":
             reference.drop()
 
     with alembic(project, database) as cfg:
@@ -209,14 +229,15 @@ def test_verify_replays_revisions(database, tmp_path):
     for number, step in enumerate(steps):
         use(project, step)
         generate(project, step.name, 1767225600 + number)
-    env = {"CODEGEN_DATABASE_URL": database.url} if isinstance(database, PostgresDatabase) else {}
+    server = {"postgresql": getattr(database, "url", None), "mysql": getattr(database, "runner_url", None)}
+    env = {"CODEGEN_DATABASE_URL": server[database.dialect_name]} if database.dialect_name in server else {}
     result = project.run("verify", env=env)
     assert result.exit_code == 0, result.output
     assert "OK: 4 migrations went up and back down" in result.output
     assert project.run("check").exit_code == 0
 
 
-@pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
+@pytest.mark.parametrize("dialect", ["postgresql", "sqlite", "mysql"])
 def test_rendered_revision_files(dialect, tmp_path, py_snapshot):
     project = alembic_project(tmp_path / "p", dialect)
     use(project, EXAMPLES / "shop" / "entities")
@@ -318,19 +339,50 @@ ITEM = "entity: Item\nfields:\n  id: {type: integer, primary_key: true}\n  code:
        "  label: string?\n"
 
 
-def test_narrowing_in_a_revision_stops_on_postgresql(tmp_path, postgres_db):
+@pytest.mark.parametrize("engine", ["postgresql", "mysql"])
+def test_narrowing_in_a_revision_stops(engine, tmp_path, request):
     """The guard the SQL format writes runs from the revision `alembic upgrade` executes."""
-    project = alembic_project(tmp_path / "p", "postgresql")
+    db = request.getfixturevalue(DATABASE_FIXTURES[engine])
+    project = alembic_project(tmp_path / "p", engine)
     project.write("entities/item.yaml", ITEM)
     generate(project, "first", 1767225600)
     project.write("entities/item.yaml", ITEM.replace("length: 20", "length: 5"))
     generate(project, "narrow", 1767225700)
-    with alembic(project, postgres_db) as config:
+    with alembic(project, db) as config:
         command.upgrade(config, revisions(project)[0])
-        postgres_db.apply("INSERT INTO item (id, code) VALUES (1, 'LONGVALUE12');")
+        db.apply("INSERT INTO item (id, code) VALUES (1, 'LONGVALUE12');")
         with pytest.raises(Exception, match=r"1 row\(s\) of item\.code do not fit"):
             command.upgrade(config, "head")
-    assert postgres_db.query("SELECT code FROM item") == [("LONGVALUE12",)]
+        assert db.query("SELECT code FROM item") == [("LONGVALUE12",)]
+        assert db.query("SELECT version_num FROM alembic_version") == [(revisions(project)[0],)]
+
+
+def test_a_revision_that_fails_half_way_on_mysql_is_what_its_hazard_says(tmp_path, mysql_db):
+    """MySQL commits each statement: what ran before the failure stays, alembic_version does not
+    move, and `codegen lint` says how to recover from exactly that."""
+    project = alembic_project(tmp_path / "p", "mysql")
+    project.write("entities/item.yaml", ITEM)
+    generate(project, "first", 1767225600)
+    project.write("entities/item.yaml", ITEM.replace("label: string?", "title: {type: string, nullable: true, "
+                                                     "renamed_from: label}") + "  region: {type: string, backfill: EU}\n")
+    generate(project, "second", 1767225700)
+    first = revisions(project)[0]
+    second = sorted((project.root / "migrations" / "versions").glob("*.py"))[-1]
+    text = second.read_text()
+    assert "HAZARD non-transactional: 20260101000140_second: mysql commits each statement" in text
+    second.write_text(text.replace("\n\ndef downgrade()", "\n    op.execute(\"SELECT * FROM no_such_table\")\n\n\ndef downgrade()", 1))
+    with alembic(project, mysql_db) as config:
+        command.upgrade(config, first)
+        with pytest.raises(Exception, match="no_such_table"):
+            command.upgrade(config, "head")
+    assert mysql_db.query("SELECT version_num FROM alembic_version") == [(first,)]
+    columns = {row[0] for row in mysql_db.query("SELECT column_name FROM information_schema.columns "
+                                                 "WHERE table_schema = DATABASE() AND table_name = 'item'")}
+    assert {"title", "region"} <= columns and "label" not in columns
+    result = project.run("lint")
+    assert result.exit_code == 1
+    assert "non-transactional on 20260101000140_second is not acknowledged: if an operation fails" in result.output
+    assert "alembic stamp <this id>" in result.output
 
 
 def test_a_revision_that_fails_half_way_changes_nothing_on_sqlite(tmp_path, sqlite_db):

@@ -93,6 +93,30 @@ def test_a_migration_of_several_statements_says_it_is_not_atomic_and_lint_says_h
     assert f"-- ACK non-transactional: {name}" in lint.output
 
 
+TICKET = "entity: Ticket\nfields:\n  id: {type: integer, primary_key: true}\n  state: {type: enum, values: [%s]}\n"
+
+
+@pytest.mark.parametrize("dialect, values, rewrite", [
+    ("mysql", "open, closed, waiting", None),  # appended: the stored positions stay
+    ("mysql", "open, waiting, closed", "MODIFY COLUMN copies the table, storing each value by its new position"),
+    ("postgresql", "open, waiting, closed", None),  # ADD VALUE 'waiting' BEFORE 'closed', in place
+    ("postgresql", "closed, open", "the enum type is rebuilt and the column cast to it"),
+])
+def test_an_enum_change_says_whether_it_rewrites_the_table_on_its_database(project_factory, dialect, values, rewrite):
+    project = project_factory(dialect, entities={"ticket.yaml": TICKET % "open, closed"})
+    assert project.run("generate", "-m", "first").exit_code == 0
+    project.write("entities/ticket.yaml", TICKET % values)
+    result = project.run("generate", "-m", "values", env={"SOURCE_DATE_EPOCH": "1767225700"})
+    assert result.exit_code == 0, result.output
+    up, down = project.latest("up.sql"), project.latest("down.sql")
+    if rewrite is None:
+        assert "HAZARD table rewrite" not in up
+    else:
+        assert f"-- HAZARD table rewrite: ticket.state: {rewrite}" in up
+    # down removes a value: MySQL copies the table, PostgreSQL rebuilds the type
+    assert "HAZARD table rewrite: ticket.state" in down
+
+
 def test_mysql_urls_and_the_driver_extra(project_factory, tmp_path):
     project = project_factory("mysql", entities={"item.yaml": ITEM})
     assert project.run("generate").exit_code == 0

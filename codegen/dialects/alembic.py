@@ -2,7 +2,9 @@
 
 Enum types are kept as operations (the revision runs them on PostgreSQL only),
 tables are altered in place (Alembic's batch mode rebuilds them on SQLite),
-and reference cycles are closed with foreign keys added afterwards.
+reference cycles are closed with foreign keys added afterwards, and an index a
+foreign key relies on is dropped only once its replacement exists (MySQL refuses
+otherwise).
 """
 
 from __future__ import annotations
@@ -17,3 +19,11 @@ class PortableAlembic(Dialect):
     native_enums = True
     rebuilds_tables = False
     lazy_foreign_keys = False
+    foreign_keys_need_index = True
+
+    def __init__(self, project: Dialect) -> None:
+        super().__init__()
+        self.project = project  # the project's database, whose costs the review header states
+
+    def enum_values_rewrite(self, old: tuple[str, ...], new: tuple[str, ...]) -> str | None:
+        return self.project.enum_values_rewrite(old, new)

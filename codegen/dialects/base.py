@@ -76,6 +76,15 @@ class Dialect:
         itself can be UNSIGNED."""
         return f"{self.quote(column)} >= 0"
 
+    def enum_values_rewrite(self, old: tuple[str, ...], new: tuple[str, ...]) -> str | None:
+        """Why changing an enum column's values from `old` to `new` rewrites the table, for its
+        TABLE_REWRITE hazard; None when the database changes them in place. PostgreSQL adds
+        values to the type anywhere (ADD VALUE ... BEFORE); anything else rebuilds the type."""
+        from codegen.operations.columns import ENUM_TYPE_REBUILT
+
+        kept = [v for v in new if v in old]
+        return None if kept == list(old) else ENUM_TYPE_REBUILT
+
     def schema_problems(self, schema) -> list:
         """Input errors (errors.Problem) for what the entities ask and this database cannot hold."""
         return []

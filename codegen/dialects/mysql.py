@@ -89,6 +89,13 @@ class MySQL(Dialect):
     def unsigned_check_sql(self, column: str) -> str | None:
         return None  # INT UNSIGNED
 
+    def enum_values_rewrite(self, old: tuple[str, ...], new: tuple[str, ...]) -> str | None:
+        # InnoDB stores an ENUM value as its position in the list: values appended at the end
+        # change nothing stored (unless the list outgrows one byte, 255 values).
+        if tuple(new[: len(old)]) == tuple(old) and (len(new) <= 255 or len(old) > 255):
+            return None
+        return "MODIFY COLUMN copies the table, storing each value by its new position in the list"
+
     def schema_problems(self, schema) -> list:
         from codegen.errors import Location, Problem
 

@@ -16,17 +16,16 @@ if TYPE_CHECKING:
 
 class AlembicFormat(OutputFormat):
     name = "alembic"
-    dialects = ("postgresql", "sqlite")  # MySQL revisions: not yet (issue 21)
 
     def planning_dialect(self, dialect: Dialect) -> Dialect:
         # A revision runs on every database Alembic supports, not only the project's.
         from codegen.dialects.alembic import PortableAlembic
 
-        return PortableAlembic()
+        return PortableAlembic(dialect)
 
     def render(self, project: Project, info: MigrationInfo, state: State) -> dict[Path, str]:
         from codegen.render import render_alembic
 
         revision = render_alembic(info, list(state.up), project.dialect, state.likely_renames,
-                                  (state.snapshot.schema, state.schema))
+                                  (state.snapshot.schema, state.schema), project.mysql)
         return {project.migrations / "versions" / f"{info.name}.py": revision}

@@ -9,6 +9,8 @@ from codegen.model import INTEGER_KINDS, Column, Index
 from codegen.operations.base import DATA_LOSS, LONG_LOCK, NOT_REVERSIBLE, TABLE_REWRITE, Hazard, Operation
 from codegen.operations.values import fill_value, rewrite_free, widens
 
+ENUM_TYPE_REBUILT = "the enum type is rebuilt and the column cast to it"
+
 @dataclass(frozen=True)
 class AddColumn(Operation):
     table: str
@@ -74,9 +76,13 @@ class AlterColumn(Operation):
     # the enum type is rebuilt, so the rebuild drops and re-creates them; adding values in
     # place leaves them alone (differ/dependents.py).
     partial_indexes: tuple[Index, ...] = ()
+    # Why changing the enum values rewrites the table on the planned database, up and down
+    # (None: in place), from the dialect's enum_values_rewrite; unplanned, as on PostgreSQL.
+    enum_rewrite: tuple[str | None, str | None] | None = field(default=None, compare=False)
 
     def inverse(self) -> "AlterColumn":
-        return AlterColumn(self.table, self.new, self.old, self.partial_indexes)
+        return AlterColumn(self.table, self.new, self.old, self.partial_indexes,
+                           self.enum_rewrite[::-1] if self.enum_rewrite else None)
 
     @property
     def type_changed(self) -> bool:
@@ -171,8 +177,12 @@ class AlterColumn(Operation):
                 if removed:
                     found.append(Hazard(DATA_LOSS, self.table, col,
                                         f"enum values {', '.join(removed)} are removed: rows holding them make the migration fail"))
-                if not self.enum_values_only_added:
-                    found.append(Hazard(TABLE_REWRITE, self.table, col, "the enum type is rebuilt and the column cast to it"))
+                if self.enum_rewrite is not None:
+                    rewrite = self.enum_rewrite[0]
+                else:
+                    rewrite = None if self.enum_values_only_added else ENUM_TYPE_REBUILT
+                if rewrite:
+                    found.append(Hazard(TABLE_REWRITE, self.table, col, rewrite))
             else:
                 if not self.narrowing and not widens(self.old.type, self.new.type):
                     found.append(Hazard(DATA_LOSS, self.table, col,

@@ -23,7 +23,7 @@ HAZARD long lock: author: adding fk_author_favourite_id_publication checks every
 """
 from alembic import op
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import mysql, postgresql
 
 revision = "20260101000140"
 down_revision = "20260101000000"
@@ -33,24 +33,33 @@ depends_on = None
 
 def upgrade() -> None:
     dialect = op.get_context().dialect.name
-    on_sqlite, on_postgresql = dialect == "sqlite", dialect == "postgresql"
+    on_sqlite, on_postgresql, on_mysql = dialect == "sqlite", dialect == "postgresql", dialect in ("mysql", "mariadb")
 
     op.rename_table("book", "publication")
 
-    op.alter_column("publication", "title", new_column_name="headline")
+    if on_mysql:  # Alembic's rename restates the column on MySQL, and needs all of it; RENAME COLUMN does not
+        op.execute("ALTER TABLE publication RENAME COLUMN title TO headline")
+    else:
+        op.alter_column("publication", "title", new_column_name="headline")
 
     if on_postgresql:
         op.execute("ALTER TYPE book_genre RENAME TO publication_genre")
-    else:
+    elif on_sqlite:  # the CHECK of the values carries the enum's name; MySQL's ENUM(...) has none
         with op.batch_alter_table("publication", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
             batch_op.drop_constraint("ck_book_genre_values", type_="check")
             batch_op.create_check_constraint("ck_publication_genre_values", "genre IN ('fiction', 'poetry')")
 
-    op.drop_index("ix_book_author_id", table_name="publication")
-    op.create_index("ix_publication_author_id", "publication", ["author_id"], unique=False)
+    if on_mysql:  # renamed in place: a foreign key may rely on it, and MySQL refuses to drop it then
+        op.execute("ALTER TABLE publication RENAME INDEX ix_book_author_id TO ix_publication_author_id")
+    else:
+        op.drop_index("ix_book_author_id", table_name="publication")
+        op.create_index("ix_publication_author_id", "publication", ["author_id"], unique=False)
 
-    op.drop_index("ix_book_title", table_name="publication")
-    op.create_index("ix_publication_headline", "publication", ["headline"], unique=False)
+    if on_mysql:  # renamed in place: a foreign key may rely on it, and MySQL refuses to drop it then
+        op.execute("ALTER TABLE publication RENAME INDEX ix_book_title TO ix_publication_headline")
+    else:
+        op.drop_index("ix_book_title", table_name="publication")
+        op.create_index("ix_publication_headline", "publication", ["headline"], unique=False)
 
     if on_postgresql:
         op.execute("ALTER TABLE publication RENAME CONSTRAINT fk_book_author_id_author TO fk_publication_author_id_author")
@@ -61,6 +70,8 @@ def upgrade() -> None:
 
     if on_postgresql:
         op.execute("ALTER TABLE publication RENAME CONSTRAINT pk_book TO pk_publication")
+    elif on_mysql:
+        pass  # MySQL names every primary key PRIMARY: nothing to rename
     # SQLite keeps no name for an AUTOINCREMENT primary key: nothing to rename there.
 
     with op.batch_alter_table("author", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
@@ -69,10 +80,21 @@ def upgrade() -> None:
     if on_postgresql:
         with op.get_context().autocommit_block():  # ADD VALUE cannot run in a transaction before PostgreSQL 12
             op.execute("ALTER TYPE publication_genre ADD VALUE 'essay' BEFORE 'poetry'")
-    else:
+    elif on_sqlite:
         with op.batch_alter_table("publication", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
             batch_op.drop_constraint("ck_publication_genre_values", type_="check")
             batch_op.create_check_constraint("ck_publication_genre_values", "genre IN ('fiction', 'essay', 'poetry')")
+    else:  # MySQL: MODIFY restates the column with its new ENUM(...)
+        with op.batch_alter_table("publication", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
+            batch_op.alter_column(
+                "genre",
+                existing_type=sa.Text().with_variant(postgresql.ENUM("fiction", "poetry", name="publication_genre", create_type=False), "postgresql").with_variant(mysql.ENUM("fiction", "poetry"), "mysql", "mariadb"),
+                type_=sa.Text().with_variant(postgresql.ENUM("fiction", "essay", "poetry", name="publication_genre", create_type=False), "postgresql").with_variant(mysql.ENUM("fiction", "essay", "poetry"), "mysql", "mariadb"),
+                postgresql_using="genre::text::publication_genre",
+                existing_nullable=False,
+                server_default=sa.text("'fiction'"),
+                existing_server_default=sa.text("'fiction'"),
+            )
 
     op.create_index("ix_author_favourite_id", "author", ["favourite_id"], unique=False)
 
@@ -82,7 +104,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     dialect = op.get_context().dialect.name
-    on_sqlite, on_postgresql = dialect == "sqlite", dialect == "postgresql"
+    on_sqlite, on_postgresql, on_mysql = dialect == "sqlite", dialect == "postgresql", dialect in ("mysql", "mariadb")
 
     with op.batch_alter_table("author", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.drop_constraint("fk_author_favourite_id_publication", type_="foreignkey")
@@ -96,16 +118,29 @@ def downgrade() -> None:
         op.execute("ALTER TABLE publication ALTER COLUMN genre TYPE publication_genre USING genre::text::publication_genre")
         op.execute("DROP TYPE publication_genre__old")
         op.execute("ALTER TABLE publication ALTER COLUMN genre SET DEFAULT 'fiction'")
-    else:
+    elif on_sqlite:
         with op.batch_alter_table("publication", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
             batch_op.drop_constraint("ck_publication_genre_values", type_="check")
             batch_op.create_check_constraint("ck_publication_genre_values", "genre IN ('fiction', 'poetry')")
+    else:  # MySQL: MODIFY restates the column with its new ENUM(...)
+        with op.batch_alter_table("publication", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
+            batch_op.alter_column(
+                "genre",
+                existing_type=sa.Text().with_variant(postgresql.ENUM("fiction", "essay", "poetry", name="publication_genre", create_type=False), "postgresql").with_variant(mysql.ENUM("fiction", "essay", "poetry"), "mysql", "mariadb"),
+                type_=sa.Text().with_variant(postgresql.ENUM("fiction", "poetry", name="publication_genre", create_type=False), "postgresql").with_variant(mysql.ENUM("fiction", "poetry"), "mysql", "mariadb"),
+                postgresql_using="genre::text::publication_genre",
+                existing_nullable=False,
+                server_default=sa.text("'fiction'"),
+                existing_server_default=sa.text("'fiction'"),
+            )
 
     with op.batch_alter_table("author", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.drop_column("favourite_id")
 
     if on_postgresql:
         op.execute("ALTER TABLE publication RENAME CONSTRAINT pk_publication TO pk_book")
+    elif on_mysql:
+        pass  # MySQL names every primary key PRIMARY: nothing to rename
     # SQLite keeps no name for an AUTOINCREMENT primary key: nothing to rename there.
 
     if on_postgresql:
@@ -115,19 +150,28 @@ def downgrade() -> None:
             batch_op.drop_constraint("fk_publication_author_id_author", type_="foreignkey")
             batch_op.create_foreign_key("fk_book_author_id_author", "author", ["author_id"], ["id"], ondelete="CASCADE")
 
-    op.drop_index("ix_publication_headline", table_name="publication")
-    op.create_index("ix_book_title", "publication", ["headline"], unique=False)
+    if on_mysql:  # renamed in place: a foreign key may rely on it, and MySQL refuses to drop it then
+        op.execute("ALTER TABLE publication RENAME INDEX ix_publication_headline TO ix_book_title")
+    else:
+        op.drop_index("ix_publication_headline", table_name="publication")
+        op.create_index("ix_book_title", "publication", ["headline"], unique=False)
 
-    op.drop_index("ix_publication_author_id", table_name="publication")
-    op.create_index("ix_book_author_id", "publication", ["author_id"], unique=False)
+    if on_mysql:  # renamed in place: a foreign key may rely on it, and MySQL refuses to drop it then
+        op.execute("ALTER TABLE publication RENAME INDEX ix_publication_author_id TO ix_book_author_id")
+    else:
+        op.drop_index("ix_publication_author_id", table_name="publication")
+        op.create_index("ix_book_author_id", "publication", ["author_id"], unique=False)
 
     if on_postgresql:
         op.execute("ALTER TYPE publication_genre RENAME TO book_genre")
-    else:
+    elif on_sqlite:  # the CHECK of the values carries the enum's name; MySQL's ENUM(...) has none
         with op.batch_alter_table("publication", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
             batch_op.drop_constraint("ck_publication_genre_values", type_="check")
             batch_op.create_check_constraint("ck_book_genre_values", "genre IN ('fiction', 'poetry')")
 
-    op.alter_column("publication", "headline", new_column_name="title")
+    if on_mysql:  # Alembic's rename restates the column on MySQL, and needs all of it; RENAME COLUMN does not
+        op.execute("ALTER TABLE publication RENAME COLUMN headline TO title")
+    else:
+        op.alter_column("publication", "headline", new_column_name="title")
 
     op.rename_table("publication", "book")

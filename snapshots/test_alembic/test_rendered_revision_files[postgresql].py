@@ -18,7 +18,7 @@ Hazards: none
 """
 from alembic import op
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import mysql, postgresql
 
 revision = "20260101000000"
 down_revision = None
@@ -28,7 +28,7 @@ depends_on = None
 
 def upgrade() -> None:
     dialect = op.get_context().dialect.name
-    on_sqlite, on_postgresql = dialect == "sqlite", dialect == "postgresql"
+    on_sqlite, on_postgresql, on_mysql = dialect == "sqlite", dialect == "postgresql", dialect in ("mysql", "mariadb")
 
     if on_postgresql:
         op.execute("CREATE TYPE customers_status AS ENUM ('active', 'banned')")
@@ -48,13 +48,13 @@ def upgrade() -> None:
         "products",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), sa.Identity(), nullable=False),
         sa.Column("sku", sa.String(length=32).with_variant(sa.Text(), "sqlite"), nullable=False),
-        sa.Column("title", sa.Text(), nullable=False),
+        sa.Column("title", sa.Text().with_variant(sa.String(length=255), "mysql", "mariadb"), nullable=False),
         sa.Column("price", sa.Numeric(precision=10, scale=2).with_variant(sa.Numeric(), "sqlite"), nullable=False),
         sa.Column("weight_kg", sa.Double().with_variant(sa.REAL(), "sqlite"), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()),
-        sa.Column("image", sa.LargeBinary(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True).with_variant(sa.TIMESTAMP(), "sqlite"), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP")),
-        sa.Column("updated_at", sa.DateTime(timezone=True).with_variant(sa.TIMESTAMP(), "sqlite"), nullable=True),
+        sa.Column("image", sa.LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb"), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True).with_variant(sa.TIMESTAMP(), "sqlite").with_variant(mysql.TIMESTAMP(fsp=6), "mysql", "mariadb"), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP(6)" if on_mysql else "CURRENT_TIMESTAMP")),
+        sa.Column("updated_at", sa.DateTime(timezone=True).with_variant(sa.TIMESTAMP(), "sqlite").with_variant(mysql.TIMESTAMP(fsp=6), "mysql", "mariadb"), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_products"),
         sa.UniqueConstraint("sku", name="uq_products_sku"),
         sqlite_autoincrement=True,
@@ -64,17 +64,17 @@ def upgrade() -> None:
         "customers",
         sa.Column("id", sa.Integer(), sa.Identity(), nullable=False),
         sa.Column("email", sa.String(length=320).with_variant(sa.Text(), "sqlite"), nullable=False),
-        sa.Column("name", sa.Text(), nullable=False),
-        sa.Column("nickname", sa.Text(), nullable=True),
+        sa.Column("name", sa.Text().with_variant(sa.String(length=255), "mysql", "mariadb"), nullable=False),
+        sa.Column("nickname", sa.Text().with_variant(sa.String(length=255), "mysql", "mariadb"), nullable=True),
         sa.Column("balance", sa.Numeric(precision=12, scale=2).with_variant(sa.Numeric(), "sqlite"), nullable=False, server_default=sa.text("0")),
-        sa.Column("status", sa.Text().with_variant(postgresql.ENUM("active", "banned", name="customers_status", create_type=False), "postgresql"), nullable=False, server_default=sa.text("'active'")),
+        sa.Column("status", sa.Text().with_variant(postgresql.ENUM("active", "banned", name="customers_status", create_type=False), "postgresql").with_variant(mysql.ENUM("active", "banned"), "mysql", "mariadb"), nullable=False, server_default=sa.text("'active'")),
         sa.Column("country_code", sa.String(length=2).with_variant(sa.Text(), "sqlite"), nullable=False),
         sa.Column("referred_by_id", sa.Integer(), nullable=True),
         sa.Column("profile", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True),
         sa.Column("bio", sa.Text(), nullable=True),
-        sa.Column("note", sa.Text(), nullable=True, comment="free text, never shown to the customer"),
-        sa.Column("created_at", sa.DateTime(timezone=True).with_variant(sa.TIMESTAMP(), "sqlite"), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP")),
-        sa.Column("updated_at", sa.DateTime(timezone=True).with_variant(sa.TIMESTAMP(), "sqlite"), nullable=True),
+        sa.Column("note", sa.Text().with_variant(sa.String(length=255), "mysql", "mariadb"), nullable=True, comment="free text, never shown to the customer"),
+        sa.Column("created_at", sa.DateTime(timezone=True).with_variant(sa.TIMESTAMP(), "sqlite").with_variant(mysql.TIMESTAMP(fsp=6), "mysql", "mariadb"), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP(6)" if on_mysql else "CURRENT_TIMESTAMP")),
+        sa.Column("updated_at", sa.DateTime(timezone=True).with_variant(sa.TIMESTAMP(), "sqlite").with_variant(mysql.TIMESTAMP(fsp=6), "mysql", "mariadb"), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_customers"),
         sa.UniqueConstraint("email", name="uq_customers_email"),
         sa.ForeignKeyConstraint(["country_code"], ["countries.code"], name="fk_customers_country_code_countries", ondelete="RESTRICT"),
@@ -93,12 +93,12 @@ def upgrade() -> None:
         "order",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), sa.Identity(), nullable=False),
         sa.Column("customer_id", sa.Integer(), nullable=False),
-        sa.Column("placed_on", sa.Date(), nullable=False, server_default=sa.text("CURRENT_DATE")),
-        sa.Column("deliver_after", sa.Time(timezone=False), nullable=True),
-        sa.Column("reference", sa.Uuid().with_variant(sa.CHAR(36), "sqlite"), nullable=False),
-        sa.Column("state", sa.Text().with_variant(postgresql.ENUM("cart", "placed", "shipped", "cancelled", name="order_state", create_type=False), "postgresql"), nullable=False, server_default=sa.text("'cart'")),
-        sa.Column("created_at", sa.DateTime(timezone=True).with_variant(sa.TIMESTAMP(), "sqlite"), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP")),
-        sa.Column("updated_at", sa.DateTime(timezone=True).with_variant(sa.TIMESTAMP(), "sqlite"), nullable=True),
+        sa.Column("placed_on", sa.Date(), nullable=False, server_default=sa.text("(CURRENT_DATE)" if on_mysql else "CURRENT_DATE")),
+        sa.Column("deliver_after", sa.Time(timezone=False).with_variant(mysql.TIME(fsp=6), "mysql", "mariadb"), nullable=True),
+        sa.Column("reference", sa.Uuid().with_variant(sa.CHAR(36), "sqlite", "mysql", "mariadb"), nullable=False),
+        sa.Column("state", sa.Text().with_variant(postgresql.ENUM("cart", "placed", "shipped", "cancelled", name="order_state", create_type=False), "postgresql").with_variant(mysql.ENUM("cart", "placed", "shipped", "cancelled"), "mysql", "mariadb"), nullable=False, server_default=sa.text("'cart'")),
+        sa.Column("created_at", sa.DateTime(timezone=True).with_variant(sa.TIMESTAMP(), "sqlite").with_variant(mysql.TIMESTAMP(fsp=6), "mysql", "mariadb"), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP(6)" if on_mysql else "CURRENT_TIMESTAMP")),
+        sa.Column("updated_at", sa.DateTime(timezone=True).with_variant(sa.TIMESTAMP(), "sqlite").with_variant(mysql.TIMESTAMP(fsp=6), "mysql", "mariadb"), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_order"),
         sa.UniqueConstraint("reference", name="uq_order_reference"),
         sa.UniqueConstraint("customer_id", "reference", name="uq_order_customer_id_reference"),
@@ -122,7 +122,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     dialect = op.get_context().dialect.name
-    on_sqlite, on_postgresql = dialect == "sqlite", dialect == "postgresql"
+    on_sqlite, on_postgresql, on_mysql = dialect == "sqlite", dialect == "postgresql", dialect in ("mysql", "mariadb")
 
     op.drop_table("order_items")
 

@@ -11,6 +11,6 @@
 --   ~ alter column ticket.state: type enum(closed, open, waiting) -> enum(open, stale, closed), default 'waiting' -> 'open'
 --
 -- HAZARD data loss: ticket.state: enum values waiting are removed: rows holding them make the migration fail
--- HAZARD table rewrite: ticket.state: the enum type is rebuilt and the column cast to it
+-- HAZARD table rewrite: ticket.state: MODIFY COLUMN copies the table, storing each value by its new position in the list
 
 ALTER TABLE ticket MODIFY COLUMN state ENUM('open', 'stale', 'closed') NOT NULL DEFAULT 'open';

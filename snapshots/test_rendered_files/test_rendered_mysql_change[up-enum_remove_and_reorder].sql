@@ -11,6 +11,6 @@
 --   ~ alter column ticket.state: type enum(open, stale, closed) -> enum(closed, open, waiting), default 'open' -> 'waiting'
 --
 -- HAZARD data loss: ticket.state: enum values stale are removed: rows holding them make the migration fail
--- HAZARD table rewrite: ticket.state: the enum type is rebuilt and the column cast to it
+-- HAZARD table rewrite: ticket.state: MODIFY COLUMN copies the table, storing each value by its new position in the list
 
 ALTER TABLE ticket MODIFY COLUMN state ENUM('closed', 'open', 'waiting') NOT NULL DEFAULT 'waiting';

@@ -3,7 +3,10 @@
 The database URL comes from CODEGEN_DATABASE_URL when it is set, else from
 alembic.ini. Online and offline (`alembic upgrade head --sql`) modes both
 work. Each revision runs in a transaction of its own, with the version it
-stamps: it applies all or nothing, on SQLite as on PostgreSQL. SQLite's Python
+stamps: it applies all or nothing, on SQLite as on PostgreSQL. MySQL and
+MariaDB commit each DDL statement on their own: there a revision that fails
+half way stays half applied (its docstring says so), and alembic_version
+still names the revision before it. SQLite's Python
 driver does not begin a transaction before DDL, so env.py begins it itself
 (SQLAlchemy's documented recipe for pysqlite). On SQLite, batch mode is on and
 foreign keys are switched off while revisions run (as codegen's SQL migrations
@@ -26,9 +29,11 @@ target_metadata = None  # codegen writes the revisions; autogenerate is not used
 
 def database_url() -> str:
     url = os.environ.get("CODEGEN_DATABASE_URL") or config.get_main_option("sqlalchemy.url")
-    for plain in ("postgresql://", "postgres://"):
-        if url.startswith(plain):  # the driver codegen installs
-            url = "postgresql+psycopg://" + url[len(plain):]
+    drivers = {"postgresql://": "postgresql+psycopg://", "postgres://": "postgresql+psycopg://",
+               "mysql://": "mysql+pymysql://", "mariadb://": "mysql+pymysql://"}
+    for plain, with_driver in drivers.items():
+        if url.startswith(plain):  # the drivers codegen installs
+            url = with_driver + url[len(plain):]
     return url
 
 
@@ -60,7 +65,8 @@ def run_migrations_online() -> None:
 
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=sqlite,
-                          transactional_ddl=True, transaction_per_migration=True,
+                          transactional_ddl=engine.dialect.name not in ("mysql", "mariadb"),
+                          transaction_per_migration=True,
                           on_version_apply=check_foreign_keys if sqlite else None)
         with context.begin_transaction():
             context.run_migrations()
