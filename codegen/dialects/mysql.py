@@ -61,7 +61,6 @@ class MySQL(Dialect):
         "string": lambda t: f"VARCHAR({t.length or 255})",
         "decimal": lambda t: f"DECIMAL({t.precision}, {t.scale or 0})" if t.precision else "DECIMAL(65, 30)",
         "float": fixed("DOUBLE"),
-        "time": fixed("TIME(6)"),
         "timestamp": lambda t: "TIMESTAMP(6)" if t.timezone else "DATETIME(6)",
         "uuid": fixed("CHAR(36)"),
         "binary": lambda t: f"VARBINARY({t.length})" if t.length else "LONGBLOB",

@@ -94,7 +94,7 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), sa.Identity(), nullable=False),
         sa.Column("customer_id", sa.Integer(), nullable=False),
         sa.Column("placed_on", sa.Date(), nullable=False, server_default=sa.text("(CURRENT_DATE)" if on_mysql else "CURRENT_DATE")),
-        sa.Column("deliver_after", sa.Time(timezone=False).with_variant(mysql.TIME(fsp=6), "mysql", "mariadb"), nullable=True),
+        sa.Column("deliver_after", sa.Time(timezone=False), nullable=True),
         sa.Column("reference", sa.Uuid().with_variant(sa.CHAR(36), "sqlite", "mysql", "mariadb"), nullable=False),
         sa.Column("state", sa.Text().with_variant(postgresql.ENUM("cart", "placed", "shipped", "cancelled", name="order_state", create_type=False), "postgresql").with_variant(mysql.ENUM("cart", "placed", "shipped", "cancelled"), "mysql", "mariadb"), nullable=False, server_default=sa.text("'cart'")),
         sa.Column("created_at", sa.DateTime(timezone=True).with_variant(sa.TIMESTAMP(), "sqlite").with_variant(mysql.TIMESTAMP(fsp=6), "mysql", "mariadb"), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP(6)" if on_mysql else "CURRENT_TIMESTAMP")),

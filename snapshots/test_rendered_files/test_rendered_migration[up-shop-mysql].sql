@@ -65,7 +65,7 @@ CREATE TABLE `order` (
     id BIGINT NOT NULL AUTO_INCREMENT,
     customer_id INT NOT NULL,
     placed_on DATE NOT NULL DEFAULT (CURRENT_DATE),
-    deliver_after TIME(6) NULL,
+    deliver_after TIME NULL,
     reference CHAR(36) NOT NULL,
     state ENUM('cart', 'placed', 'shipped', 'cancelled') NOT NULL DEFAULT 'cart',
     created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
