@@ -257,16 +257,34 @@ def render_alembic(info: MigrationInfo, up: list[Operation], dialect_name: str, 
     """
     autoincrement = {t.name for s in schemas for t in s.tables if any(c.autoincrement for c in t.columns)}
     hazards = hazards_of(up)
-    if up and not get_dialect(dialect_name).transactional_ddl:
+    if dialect_name == "mysql" and (count := _statements_on_mysql(up)) > 1:
         hazards.append(Hazard(
             NON_TRANSACTIONAL, info.name, None,
-            f"{dialect_name} commits each statement of this revision on its own: if one fails, those before it "
-            "stay applied and alembic_version still names the revision before; `codegen lint` says how to finish "
+            f"mysql commits each of the {count} statements of this revision on its own: if one fails, those before "
+            "it stay applied and alembic_version still names the revision before; `codegen lint` says how to finish "
             "or undo it by hand before running alembic again"))
     template = alembic_environment().get_template("revision.py.j2")
     return template.render(info=info, up=up, down=down_operations(up), hazards=hazards, notes=notes,
                            dialect=dialect_name, autoincrement_tables=autoincrement,
                            table_options=_mysql_table_options(table_options) if dialect_name == "mysql" else {})
+
+
+def _statements_on_mysql(up: list[Operation]) -> int:
+    """How many statements a revision runs on MySQL: each operation's as the SQL format writes them
+    for MySQL, where a created table's indexes are part of CREATE TABLE and Alembic creates each
+    with a statement of its own."""
+    from codegen.operations import CreateEnum, CreateTable, DropEnum, RenameEnum
+    from codegen.runner.scripts import parse_script
+
+    templates = sql_environment("mysql")
+    count = 0
+    for op in up:
+        if isinstance(op, (CreateEnum, DropEnum, RenameEnum)):  # PostgreSQL's types: nothing on MySQL
+            continue
+        count += len(parse_script(templates.get_template(op.template).render(op=op), None).statements)
+        if isinstance(op, CreateTable):
+            count += len(op.table.indexes)
+    return count
 
 
 def _mysql_table_options(options: dict[str, str] | None) -> dict[str, str]:

@@ -57,7 +57,7 @@ def test_alembic_revisions_for_mysql(tmp_path, project_factory):
     use(other, EXAMPLES / "shop" / "entities")
     generate(other, "create shop", 1767225600)
     text = (root / "migrations" / "versions" / "20260101000000_create_shop.py").read_text()
-    assert "HAZARD non-transactional: 20260101000000_create_shop: mysql commits each statement" in text
+    assert "HAZARD non-transactional: 20260101000000_create_shop: mysql commits each of the 9 statements" in text
     assert 'mysql_engine="InnoDB"' in text and 'mysql_charset="utf8mb4"' in text
     result = other.run("sql", "20260101000000")
     assert result.exit_code == 0, result.output
@@ -369,7 +369,7 @@ def test_a_revision_that_fails_half_way_on_mysql_is_what_its_hazard_says(tmp_pat
     first = revisions(project)[0]
     second = sorted((project.root / "migrations" / "versions").glob("*.py"))[-1]
     text = second.read_text()
-    assert "HAZARD non-transactional: 20260101000140_second: mysql commits each statement" in text
+    assert "HAZARD non-transactional: 20260101000140_second: mysql commits each of the 4 statements" in text
     second.write_text(text.replace("\n\ndef downgrade()", "\n    op.execute(\"SELECT * FROM no_such_table\")\n\n\ndef downgrade()", 1))
     with alembic(project, mysql_db) as config:
         command.upgrade(config, first)
@@ -408,3 +408,18 @@ def test_a_revision_that_fails_half_way_changes_nothing_on_sqlite(tmp_path, sqli
         second.write_text(text)
         command.upgrade(config, "head")
     assert sqlite_db.query("SELECT title, region FROM item") == [("kept", "EU")]
+
+
+def test_a_revision_of_one_statement_on_mysql_has_no_non_transactional_hazard(tmp_path):
+    """The hazard counts what runs on MySQL: a table without indexes is one CREATE TABLE, a nullable
+    column one ALTER TABLE; a NOT NULL column with a backfill is three statements."""
+    project = alembic_project(tmp_path / "p", "mysql")
+    project.write("entities/item.yaml", ITEM)
+    generate(project, "first", 1767225600)
+    project.write("entities/item.yaml", ITEM + "  note: string?\n")
+    generate(project, "second", 1767225700)
+    project.write("entities/item.yaml", ITEM + "  note: string?\n  region: {type: string, backfill: EU}\n")
+    generate(project, "third", 1767225800)
+    first, second, third = sorted((project.root / "migrations" / "versions").glob("*.py"))
+    assert "HAZARD" not in first.read_text() and "HAZARD" not in second.read_text()
+    assert "mysql commits each of the 3 statements" in third.read_text()

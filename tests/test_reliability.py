@@ -265,44 +265,53 @@ CODE = "entity: Item\nfields:\n  id: {type: integer, primary_key: true}\n  code:
 NARROWER = {
     "code": ("code: {type: string, length: 20}", "code: {type: string, length: 5%s}", "SELECT code FROM item ORDER BY id",
              "SELECT character_maximum_length FROM information_schema.columns WHERE column_name = 'code'"),
-    "price": ("scale: 3}", "scale: 1%s}", "SELECT price::text FROM item ORDER BY id",
+    "price": ("scale: 3}", "scale: 1%s}", "SELECT CAST(price AS TEXT) FROM item ORDER BY id",
               "SELECT numeric_scale FROM information_schema.columns WHERE column_name = 'price'"),
 }
+THIS_SCHEMA = {"postgresql": "current_schema()", "mysql": "DATABASE()"}
 
 
-def _narrowed(postgres_db, project_factory, column: str, truncate: str) -> tuple[Project, str]:
+@pytest.fixture(params=["postgresql", "mysql"])
+def server_db(request):
+    """The databases whose narrowing cast or MODIFY would cut values without an error (SQLite
+    keeps every value whatever the type)."""
+    from conftest import DATABASE_FIXTURES
+
+    return request.getfixturevalue(DATABASE_FIXTURES[request.param])
+
+
+def _narrowed(db, project_factory, column: str, truncate: str) -> tuple[Project, str]:
     old, new, _rows, _type = NARROWER[column]
-    project = project_factory("postgresql", entities={"item.yaml": CODE})
+    project = project_factory(db.dialect_name, entities={"item.yaml": CODE})
     assert project.run("generate", "-m", "first").exit_code == 0
-    postgres_db.apply(project.latest("up.sql"))
-    postgres_db.apply("INSERT INTO item (id, code, price) VALUES (1, 'LONGVALUE12', 1.236), (2, 'ok', 2.5);")
+    db.apply(project.latest("up.sql"))
+    db.apply("INSERT INTO item (id, code, price) VALUES (1, 'LONGVALUE12', 1.236), (2, 'ok', 2.5);")
     project.write("entities/item.yaml", CODE.replace(old, new % truncate))
     assert project.run("generate", "-m", "narrow").exit_code == 0
     return project, project.latest("up.sql")
 
 
 @pytest.mark.parametrize("column", sorted(NARROWER))
-def test_narrowing_stops_before_changing_anything(postgres_db, project_factory, column):
+def test_narrowing_stops_before_changing_anything(server_db, project_factory, column):
     """`string(20)` -> `string(5)` and a decimal's scale 3 -> 1 would cut or round silently: the
     migration raises, naming the rows, and leaves the table as it was."""
-    import psycopg
-
     _old, _new, rows, type_query = NARROWER[column]
-    project, up = _narrowed(postgres_db, project_factory, column, "")
+    type_query += f" AND table_name = 'item' AND table_schema = {THIS_SCHEMA[server_db.dialect_name]}"
+    project, up = _narrowed(server_db, project_factory, column, "")
     assert f"-- HAZARD data loss: item.{column}:" in up and "the migration stops before changing anything" in up
-    before = postgres_db.query(rows), postgres_db.query(type_query)
-    with pytest.raises(psycopg.errors.RaiseException, match=rf"1 row\(s\) of item\.{column} do not fit"):
-        postgres_db.apply(up)
-    assert (postgres_db.query(rows), postgres_db.query(type_query)) == before
+    before = server_db.query(rows), server_db.query(type_query)
+    with pytest.raises(Exception, match=rf"1 row\(s\) of item\.{column} do not fit"):
+        server_db.apply(up)
+    assert (server_db.query(rows), server_db.query(type_query)) == before
 
 
 @pytest.mark.parametrize("column, kept", [("code", [("LONGV",), ("ok",)]), ("price", [("1.2",), ("2.5",)])])
-def test_narrowing_with_truncate_cuts_as_asked(postgres_db, project_factory, column, kept):
+def test_narrowing_with_truncate_cuts_as_asked(server_db, project_factory, column, kept):
     _old, _new, rows, _type = NARROWER[column]
-    project, up = _narrowed(postgres_db, project_factory, column, ", truncate: true")
+    project, up = _narrowed(server_db, project_factory, column, ", truncate: true")
     assert "values that do not fit are cut or rounded (`truncate: true`)" in up and "DO $$" not in up
-    postgres_db.apply(up)
-    assert postgres_db.query(rows) == kept
+    server_db.apply(up)
+    assert server_db.query(rows) == kept
     from codegen.snapshot import read_snapshot
 
-    postgres_db.assert_matches(read_snapshot(project.root / "migrations" / "schema.snapshot.json", "s").schema)
+    server_db.assert_matches(read_snapshot(project.root / "migrations" / "schema.snapshot.json", "s").schema)

@@ -21,7 +21,7 @@ Changes (11):
 HAZARD table rewrite: publication.genre: MODIFY COLUMN copies the table, storing each value by its new position in the list
 HAZARD long lock: author: building ix_author_favourite_id blocks writes to the table until it is done
 HAZARD long lock: author: adding fk_author_favourite_id_publication checks every existing row under a lock that blocks writes; the migration fails if a row references a missing parent
-HAZARD non-transactional: 20260101000140_rename_and_cycle: mysql commits each statement of this revision on its own: if one fails, those before it stay applied and alembic_version still names the revision before; `codegen lint` says how to finish or undo it by hand before running alembic again
+HAZARD non-transactional: 20260101000140_rename_and_cycle: mysql commits each of the 10 statements of this revision on its own: if one fails, those before it stay applied and alembic_version still names the revision before; `codegen lint` says how to finish or undo it by hand before running alembic again
 """
 from alembic import op
 import sqlalchemy as sa

@@ -14,7 +14,7 @@ Changes (7):
   + create table order (8 columns)
   + create table order_items (3 columns)
 
-HAZARD non-transactional: 20260101000000_create_shop: mysql commits each statement of this revision on its own: if one fails, those before it stay applied and alembic_version still names the revision before; `codegen lint` says how to finish or undo it by hand before running alembic again
+HAZARD non-transactional: 20260101000000_create_shop: mysql commits each of the 9 statements of this revision on its own: if one fails, those before it stay applied and alembic_version still names the revision before; `codegen lint` says how to finish or undo it by hand before running alembic again
 """
 from alembic import op
 import sqlalchemy as sa
