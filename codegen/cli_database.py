@@ -1,4 +1,4 @@
-"""The commands that apply migrations to a live database: `migrate`, `rollback`, `status`, `stamp`.
+"""The commands that talk to a live database: `migrate`, `rollback`, `status`, `stamp`, and `drift`.
 
 Each connects through runner.commands and reports what happened: progress as it runs, a
 summary or `--format json`, exit 1 on problems, a failed migration or drift (cli.py adds them
@@ -190,3 +190,44 @@ def stamp(ctx: click.Context, url: str | None, lock_timeout: float, format_: str
         say(ctx, f"Stamped: {_position(outcome.status)}.", "ok")
 
     _run(ctx, "stamp", url, lock_timeout, format_, True, body, summary)
+
+
+@click.command()
+@click.option("--db", "url", envvar="CODEGEN_DATABASE_URL", metavar="URL",
+              help="The database (default: $CODEGEN_DATABASE_URL).")
+@click.option("--against", type=click.Choice(["snapshot", "entities"]), default="snapshot", show_default=True,
+              help="entities: compare with the entity files (a field no migration created) instead of the snapshot.")
+@click.option("--format", "format_", type=click.Choice(["text", "json", "sql"]), default="text", show_default=True,
+              help="json: the differences for CI; sql: the statements that would bring the database back (run nothing).")
+@click.pass_context
+def drift(ctx: click.Context, url: str | None, against: str, format_: str) -> None:
+    """Exit 1 when the live database differs from the snapshot (or the entities), naming each difference.
+
+    Reads the database's catalog only; changes nothing.
+    """
+    import json
+
+    from codegen.drift import drift_sql, find_drift
+
+    project = project_of(ctx)
+    found = find_drift(project, url, against)
+    if format_ == "sql":
+        click.echo(drift_sql(project, found), nl=False)
+    elif format_ == "json":
+        changes = [{"symbol": op.symbol, "change": op.describe(), "hazards": [h.line() for h in op.hazards()]}
+                   for op in found.ops]
+        click.echo(json.dumps({"against": found.against, "equal": not found.ops, "changes": changes,
+                               "unknown_types": list(found.unknown_types)}, indent=2))
+    elif not found.ops:
+        say(ctx, f"OK: the database matches {found.against}.", "ok")
+    else:
+        click.echo(f"The database differs from {found.against}; to match it, the database would need:", err=True)
+        for op in found.ops:
+            click.echo(f"  {op.symbol} {op.describe()}", err=True)
+        click.echo("fix: if the database is right, change the entities and `codegen generate` a migration; if the "
+                   "files are right, `codegen drift --format sql` prints the statements that bring the database "
+                   "back (review them, then run them or write them into a migration)", err=True)
+    for column in found.unknown_types if format_ == "text" else ():
+        click.echo(f"note: {column}: a type the entity format has no name for, compared as text", err=True)
+    if found.ops:
+        ctx.exit(EXIT_FINDINGS)

@@ -24,9 +24,9 @@ def expected(schema: Schema, dialect: Dialect) -> LiveSchema:
     for t in schema.managed_tables:
         columns = {
             c.name: {
-                "type": _norm_type(dialect.expected_type(dialect.type_sql(c.type))),
+                "type": norm_type(dialect.expected_type(dialect.type_sql(c.type))),
                 "nullable": c.nullable,
-                "default": _norm_sql(dialect.expected_default(dialect.default_sql(c))),
+                "default": norm_sql(dialect.expected_default(dialect.default_sql(c))),
                 "identity": c.autoincrement if dialect.identity_columns else None,
             }
             for c in t.columns
@@ -39,12 +39,12 @@ def expected(schema: Schema, dialect: Dialect) -> LiveSchema:
             "primary_key": list(t.primary_key.columns) if t.primary_key else [],
             "foreign_keys": sorted(
                 (fk.name, list(fk.columns), fk.ref_table, list(fk.ref_columns),
-                 dialect.reflected_fk_action(_norm_action(dialect.fk_action(fk.on_delete))),
-                 dialect.reflected_fk_action(_norm_action(dialect.fk_action(fk.on_update))))
+                 dialect.reflected_fk_action(norm_action(dialect.fk_action(fk.on_delete))),
+                 dialect.reflected_fk_action(norm_action(dialect.fk_action(fk.on_update))))
                 for fk in t.foreign_keys),
             "uniques": sorted([(u.name, list(u.columns)) for u in t.uniques] + [
                 (i.name, list(i.columns)) for i in t.indexes if i.unique and dialect.unique_index_is_constraint]),
-            "indexes": sorted((i.name, list(i.columns), bool(i.unique), _norm_sql(i.where)) for i in t.indexes
+            "indexes": sorted((i.name, list(i.columns), bool(i.unique), norm_sql(i.where)) for i in t.indexes
                               if not (i.unique and dialect.unique_index_is_constraint)),
             "checks": sorted(checks),
         }
@@ -87,9 +87,9 @@ def reflect(engine: Any, dialect: Dialect, schema: str | None = None, ignore: tu
         columns = {}
         for col in inspector.get_columns(name, schema=schema):
             columns[col["name"]] = {
-                "type": dialect.reflected_type(_norm_type(str(col["type"].compile(dialect=engine.dialect)))),
+                "type": dialect.reflected_type(norm_type(str(col["type"].compile(dialect=engine.dialect)))),
                 "nullable": bool(col["nullable"]),
-                "default": _norm_sql(dialect.reflected_default(col["default"])),
+                "default": norm_sql(dialect.reflected_default(col["default"])),
                 "identity": col.get("identity") is not None if dialect.identity_columns else None,
             }
         pk = inspector.get_pk_constraint(name, schema=schema)
@@ -100,12 +100,12 @@ def reflect(engine: Any, dialect: Dialect, schema: str | None = None, ignore: tu
             "primary_key": list(pk.get("constrained_columns") or []),
             "foreign_keys": sorted(
                 (fk["name"], list(fk["constrained_columns"]), fk["referred_table"], list(fk["referred_columns"]),
-                 dialect.reflected_fk_action(_norm_action(fk["options"].get("ondelete"))),
-                 dialect.reflected_fk_action(_norm_action(fk["options"].get("onupdate"))))
+                 dialect.reflected_fk_action(norm_action(fk["options"].get("ondelete"))),
+                 dialect.reflected_fk_action(norm_action(fk["options"].get("onupdate"))))
                 for fk in inspector.get_foreign_keys(name, schema=schema)),
             "uniques": sorted((u["name"], list(u["column_names"])) for u in uniques),
             "indexes": sorted(
-                (ix["name"], list(ix["column_names"]), bool(ix["unique"]), _norm_sql(_where(ix)))
+                (ix["name"], list(ix["column_names"]), bool(ix["unique"]), norm_sql(where_of(ix)))
                 for ix in inspector.get_indexes(name, schema=schema)
                 # a unique constraint's own index (MySQL reports each unique constraint as both)
                 if "duplicates_constraint" not in ix and ix["name"] not in unique_names),
@@ -144,20 +144,20 @@ def _walk(want: Any, have: Any, path: str, out: list[str]) -> None:
         out.append(f"{path}: expected {want!r}, found {have!r}")
 
 
-def _where(ix: dict) -> Any:
+def where_of(ix: dict) -> Any:
     options = ix.get("dialect_options", {})
     clause = options.get("postgresql_where", options.get("sqlite_where"))
     return None if clause is None else str(clause)
 
 
-def _norm_type(sql: str) -> str:
+def norm_type(sql: str) -> str:
     sql = sql.upper().replace('"', "")
     sql = re.sub(r"\b\w+\.(?=\w)", "", sql)  # schema-qualified enum names
     sql = sql.replace(" WITHOUT TIME ZONE", "")
     return " ".join(sql.split())
 
 
-def _norm_sql(sql: str | None) -> str | None:
+def norm_sql(sql: str | None) -> str | None:
     """Loose form of a default or predicate: casts, parentheses, case and spaces removed."""
     if sql is None:
         return None
@@ -168,5 +168,5 @@ def _norm_sql(sql: str | None) -> str | None:
     return text
 
 
-def _norm_action(action: str | None) -> str:
+def norm_action(action: str | None) -> str:
     return (action or "NO ACTION").upper()

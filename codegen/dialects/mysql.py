@@ -213,6 +213,9 @@ class MySQL(Dialect):
     def reflected_fk_action(self, action: str) -> str:
         return "NO ACTION" if action == "RESTRICT" else action  # the same in MySQL, and the default
 
+    def reflected_autoincrement(self, conn, table: str, column: dict) -> bool:
+        return column.get("autoincrement") is True  # AUTO_INCREMENT
+
     def is_implicit_check(self, check: dict) -> bool:
         return "json_valid" in str(check.get("sqltext", "")).lower()
 

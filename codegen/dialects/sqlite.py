@@ -42,6 +42,13 @@ class SQLite(Dialect):
     def bytes_literal(self, value: bytes) -> str:
         return "X'" + value.hex() + "'"
 
+    def reflected_autoincrement(self, conn, table: str, column: dict) -> bool:
+        # Only an INTEGER PRIMARY KEY AUTOINCREMENT column, declared so in the table's SQL.
+        if column.get("primary_key") != 1 or str(column["type"]).upper() != "INTEGER":
+            return False
+        sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).scalar()
+        return bool(sql) and "AUTOINCREMENT" in sql.upper()
+
     def enum_check_name(self, enum_name: str) -> str:
         """SQLite has no enum type: the values are a CHECK named after the enum, `ck_<table>_<column>_values`.
 

@@ -1,0 +1,88 @@
+"""drift: the differ run on (live database, snapshot), or (live database, entities).
+
+The live side is read by reflect.py into the model; what differs is said in the differ's
+own operations, planned for the project's dialect: the changes that would bring the
+database to the files. Nothing runs on the database but reading its catalog.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from codegen.config import Project
+from codegen.errors import UserError
+from codegen.model import Schema
+from codegen.operations import Operation
+
+TARGETS = ("snapshot", "entities")
+# Tables the runners keep for themselves, never part of a project's schema.
+_BOOKKEEPING = ("codegen_migrations", "alembic_version")
+
+
+@dataclass(frozen=True)
+class Drift:
+    against: str  # what the database is compared with, as shown: migrations/schema.snapshot.json, entities/
+    ops: tuple[Operation, ...]  # planned for the project's dialect: what brings the database to `against`
+    unknown_types: tuple[str, ...]  # columns whose type the format has no name for (reflect.Reflected)
+
+
+def find_drift(project: Project, url: str | None, target: str) -> Drift:
+    import sqlalchemy as sa
+
+    from codegen.dialects import get_dialect
+    from codegen.differ import compare
+    from codegen.live import open_engine
+    from codegen.planner import plan
+    from codegen.reflect import aligned, read_schema
+
+    dialect = get_dialect(project.dialect)
+    if not url:
+        raise UserError.at("--db", "no database to compare", f"pass `--db {dialect.example_url}` or set CODEGEN_DATABASE_URL")
+    want, against = _wanted(project, target)
+    ignore = (*_BOOKKEEPING, *(t.name for t in want.tables if t.external))
+    engine = open_engine(dialect, url, poolclass=sa.pool.NullPool)
+    try:
+        database = engine.url.database
+        if dialect.file_database and database and database != ":memory:" and not Path(database).exists():
+            raise UserError.at("--db", f"{database} does not exist", "pass the path of the project's SQLite database")
+        try:
+            with engine.connect() as conn:
+                reflected = read_schema(conn, dialect, ignore)
+        except sa.exc.DBAPIError as exc:
+            reason = " ".join(str(exc.orig).split())
+            raise UserError.at("--db", f"cannot read {engine.url.render_as_string(hide_password=True)}: {reason}",
+                               "check the URL, that the server is running, and that the user may read its catalog") from None
+    finally:
+        engine.dispose()
+    comparison = compare(aligned(reflected.schema, want, dialect), want)
+    ops = plan(comparison.ops, dialect, comparison.renamed_old, want)
+    return Drift(against, tuple(ops), reflected.unknown_types)
+
+
+def _wanted(project: Project, target: str) -> tuple[Schema, str]:
+    if target == "entities":
+        from codegen.pipeline import load_state
+
+        return load_state(project).schema, project.shown(project.entities) + "/"
+    from codegen.snapshot import read_snapshot
+
+    shown = project.shown(project.snapshot)
+    if not project.snapshot.is_file():
+        raise UserError.at(shown, "there is no snapshot to compare with",
+                           "run `codegen generate` first, or compare with the entities: `--against entities`")
+    return read_snapshot(project.snapshot, shown).schema, shown
+
+
+def drift_sql(project: Project, drift: Drift) -> str:
+    """The statements that would bring the database to `drift.against`, with the usual header."""
+    from codegen import __version__
+    from codegen.pipeline import creation_time
+    from codegen.render import MigrationInfo, render_sql
+
+    created = creation_time()
+    info = MigrationInfo(created.strftime("%Y%m%d%H%M%S"), "drift", None,
+                         f"bring the database back to {drift.against} (codegen drift; review before running)",
+                         created.strftime("%Y-%m-%dT%H:%M:%SZ"), __version__)
+    options = {"table_options": project.mysql} if project.dialect == "mysql" else {}
+    return render_sql(info, list(drift.ops), project.dialect, "up", **options)

@@ -1,0 +1,222 @@
+"""reflect: a live database read back into the model's `Schema`, the loader's second source.
+
+`read_schema` asks SQLAlchemy's Inspector what the database holds and writes it in the
+model's terms: a column's logical type is the one whose spelling on this dialect is what
+the database reports (found by trying the dialect's own type table, not a second table),
+enums come from PostgreSQL's types, MySQL's ENUM(...) or SQLite's `ck_<enum>_values`
+checks. A database keeps less than the entities say (SQLite keeps no primary key name,
+PostgreSQL rewrites a check's text, `string` and `text` are both TEXT there), so
+`aligned` takes the wanted schema's object wherever the database holds the same thing in
+its own terms. What remains differs for real, and the differ says how (`codegen drift`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from codegen.dialects.base import Dialect
+from codegen.live import norm_action, norm_sql, norm_type, where_of
+from codegen.model import (
+    FK_ACTIONS,
+    Check,
+    Column,
+    ColumnType,
+    Default,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Schema,
+    Table,
+    UniqueConstraint,
+    with_tables,
+)
+
+# The order in which logical types are tried for a reported type: the first whose spelling matches
+# wins (PostgreSQL's TEXT is `text`, not a `string` without length).
+_KINDS = ("integer", "smallint", "bigint", "text", "string", "boolean", "decimal", "float", "date", "time",
+          "timestamp", "uuid", "json", "binary")
+_ENUM_CHECK = re.compile(r"^\(?\s*[\"`]?(?P<column>\w+)[\"`]?\s+IN\s*\((?P<values>.*)\)\s*\)?$", re.IGNORECASE | re.DOTALL)
+_STRING = re.compile(r"'((?:[^']|'')*)'")
+
+
+@dataclass(frozen=True)
+class Reflected:
+    schema: Schema
+    unknown_types: tuple[str, ...]  # `table.column: TYPE` the format has no logical type for (read as text)
+
+
+def read_schema(conn: Any, dialect: Dialect, ignore: tuple[str, ...] = ()) -> Reflected:
+    """The database at `conn` (tables named in `ignore` left out) as a `Schema`."""
+    import sqlalchemy as sa
+
+    inspector = sa.inspect(conn)
+    tables, unknown = [], []
+    for name in sorted(inspector.get_table_names()):
+        if name in ignore:
+            continue
+        table, missing = _table(inspector, conn, dialect, name)
+        tables.append(table)
+        unknown += missing
+    return Reflected(with_tables(Schema(), tables), tuple(unknown))
+
+
+def _table(inspector: Any, conn: Any, dialect: Dialect, name: str) -> tuple[Table, list[str]]:
+    checks = [ck for ck in inspector.get_check_constraints(name) if not dialect.is_implicit_check(ck)]
+    enum_checks = {}
+    if dialect.enum_values_check:  # SQLite: an enum is TEXT with a check of its values
+        for ck in checks:
+            found = _ENUM_CHECK.match(str(ck.get("sqltext", "")))
+            if found and (ck.get("name") or "").startswith("ck_") and ck["name"].endswith("_values"):
+                values = tuple(v.replace("''", "'") for v in _STRING.findall(found["values"]))
+                enum_checks[found["column"]] = (ck["name"][3:-len("_values")], values)
+        checks = [ck for ck in checks if _ENUM_CHECK.match(str(ck.get("sqltext", ""))) is None
+                  or not (ck.get("name") or "").endswith("_values")]
+    columns, unknown = [], []
+    for info in inspector.get_columns(name):
+        ctype = _column_type(conn, dialect, info, enum_checks.get(info["name"]))
+        if ctype is None:
+            unknown.append(f"{name}.{info['name']}: {_spelled_live(conn, dialect, info)}")
+            ctype = ColumnType("text")
+        raw_default = dialect.reflected_default(info.get("default"))
+        columns.append(Column(
+            info["name"], ctype, nullable=bool(info["nullable"]),
+            default=None if raw_default is None else Default("sql", raw_default),
+            autoincrement=dialect.reflected_autoincrement(conn, name, info),
+            comment=info.get("comment") if dialect.supports_comments else None))
+    pk = inspector.get_pk_constraint(name)
+    uniques = inspector.get_unique_constraints(name)
+    unique_names = {u["name"] for u in uniques}
+    indexes = [Index(ix["name"], tuple(ix["column_names"]), bool(ix["unique"]), where_of(ix))
+               for ix in inspector.get_indexes(name)
+               if "duplicates_constraint" not in ix and ix["name"] not in unique_names]
+    comment = inspector.get_table_comment(name).get("text") if dialect.supports_comments else None
+    return Table(
+        name, tuple(columns),
+        primary_key=PrimaryKey(pk.get("name") or "", tuple(pk["constrained_columns"])) if pk.get("constrained_columns") else None,
+        uniques=tuple(UniqueConstraint(u["name"], tuple(u["column_names"])) for u in uniques),
+        indexes=tuple(sorted(indexes, key=lambda i: i.name)),
+        foreign_keys=tuple(ForeignKey(fk["name"], tuple(fk["constrained_columns"]), fk["referred_table"],
+                                      tuple(fk["referred_columns"]), _action(dialect, fk["options"].get("ondelete")),
+                                      _action(dialect, fk["options"].get("onupdate")))
+                           for fk in inspector.get_foreign_keys(name)),
+        checks=tuple(Check(ck["name"], str(ck["sqltext"])) for ck in checks),
+        comment=comment), unknown
+
+
+def _spelled_live(conn: Any, dialect: Dialect, info: dict) -> str:
+    return dialect.reflected_type(norm_type(str(info["type"].compile(dialect=conn.dialect))))
+
+
+def spelled(dialect: Dialect, ctype: ColumnType) -> str:
+    """How the database reports a column of this type, in the normalized form live.py compares."""
+    return norm_type(dialect.expected_type(dialect.type_sql(ctype)))
+
+
+def _column_type(conn: Any, dialect: Dialect, info: dict, enum_check) -> ColumnType | None:
+    sa_type = info["type"]
+    values = getattr(sa_type, "enums", None)
+    if values:  # PostgreSQL's named type, MySQL's ENUM(...)
+        return ColumnType("enum", values=tuple(values), enum_name=getattr(sa_type, "name", None))
+    if enum_check is not None:
+        enum_name, values = enum_check
+        return ColumnType("enum", values=values, enum_name=enum_name)
+    reported = _spelled_live(conn, dialect, info)
+    numbers = [int(n) for n in re.findall(r"\d+", reported)]
+    for kind in _KINDS:
+        for candidate in _candidates(kind, numbers):
+            try:
+                if spelled(dialect, candidate) == reported:
+                    return candidate
+            except (KeyError, TypeError):
+                continue
+    return None
+
+
+def _candidates(kind: str, numbers: list[int]) -> list[ColumnType]:
+    found = [ColumnType(kind), ColumnType(kind, timezone=True), ColumnType(kind, unsigned=True)]
+    if numbers:
+        found.append(ColumnType(kind, length=numbers[0]))
+        found.append(ColumnType(kind, precision=numbers[0], scale=numbers[1] if len(numbers) > 1 else 0))
+    return found
+
+
+def _action(dialect: Dialect, action: str | None) -> str | None:
+    spelled_action = dialect.reflected_fk_action(norm_action(action))
+    for name in FK_ACTIONS:
+        if name != "no_action" and dialect.reflected_fk_action(norm_action(dialect.fk_action(name))) == spelled_action:
+            return name
+    return None  # NO ACTION, the database's default
+
+
+# -- the wanted schema's spelling wherever the database holds the same ---------------------------------
+
+def aligned(live: Schema, want: Schema, dialect: Dialect) -> Schema:
+    """`live`, with each table, column and constraint that the database holds just as `want` says
+    replaced by `want`'s own object, so that only real differences are left for the differ."""
+    wanted = {t.name: t for t in want.tables}
+    return with_tables(live, [_aligned_table(t, wanted[t.name], dialect) if t.name in wanted else t
+                              for t in live.tables])
+
+
+def _aligned_table(live: Table, want: Table, dialect: Dialect) -> Table:
+    want_columns = {c.name: c for c in want.columns}
+    columns = tuple(_aligned_column(c, want_columns[c.name], dialect) if c.name in want_columns else c
+                    for c in live.columns)
+    if [c.name for c in columns] != [c.name for c in want.columns] and {c.name for c in columns} == set(want_columns):
+        order = [c.name for c in want.columns]
+        columns = tuple(sorted(columns, key=lambda c: order.index(c.name)))  # the order is not drift
+    primary_key = live.primary_key
+    if primary_key and want.primary_key and primary_key.columns == want.primary_key.columns:
+        primary_key = want.primary_key  # SQLite and MySQL keep no name of their own for it
+    uniques, indexes = list(live.uniques), list(live.indexes)
+    if dialect.unique_index_is_constraint:  # MySQL: a unique index is reported as a unique constraint
+        unique_indexes = {i.name: i for i in want.indexes if i.unique}
+        indexes += [Index(u.name, u.columns, True) for u in uniques if u.name in unique_indexes]
+        uniques = [u for u in uniques if u.name not in unique_indexes]
+    return replace(
+        live, columns=columns, primary_key=primary_key,
+        uniques=tuple(_same(u, want.uniques, lambda a, b: a.columns == b.columns) for u in uniques),
+        indexes=tuple(_same(i, want.indexes, lambda a, b: (a.columns, a.unique, norm_sql(a.where))
+                                                          == (b.columns, b.unique, norm_sql(b.where))) for i in indexes),
+        foreign_keys=tuple(_same(f, want.foreign_keys, lambda a, b: _fk_key(a, dialect) == _fk_key(b, dialect))
+                           for f in live.foreign_keys),
+        checks=tuple(_same(c, want.checks, lambda a, b: _expr(a.expr) == _expr(b.expr)) for c in live.checks),
+        comment=live.comment if dialect.supports_comments else want.comment,
+        external=want.external, entity=want.entity)
+
+
+def _same(live, wanted, equal):
+    """`wanted`'s object of the same name when `equal` says the database holds just that, else `live`'s."""
+    match = next((w for w in wanted if w.name == live.name), None)
+    return match if match is not None and equal(live, match) else live
+
+
+def _aligned_column(live: Column, want: Column, dialect: Dialect) -> Column:
+    ctype = live.type
+    if want.type.kind == "enum" or ctype.kind == "enum":
+        if ctype.kind == want.type.kind == "enum" and ctype.values == want.type.values and (
+                not dialect.native_enums or ctype.enum_name == want.type.enum_name):
+            ctype = want.type
+    elif spelled(dialect, ctype) == spelled(dialect, want.type):
+        ctype = want.type
+    default = live.default
+    if norm_sql(dialect.expected_default(dialect.default_sql(want))) == norm_sql(
+            None if live.default is None else str(live.default.value)):
+        default = want.default
+    comment = live.comment if dialect.supports_comments else want.comment
+    return replace(live, type=ctype, default=default, comment=comment)
+
+
+def _fk_key(fk: ForeignKey, dialect: Dialect) -> tuple:
+    def action(name):
+        return dialect.reflected_fk_action(norm_action(dialect.fk_action(name)))
+    return fk.columns, fk.ref_table, fk.ref_columns, action(fk.on_delete), action(fk.on_update)
+
+
+def _expr(sql: str) -> str | None:
+    """A check's text as PostgreSQL, SQLite and MySQL all give it back: `x = ANY (ARRAY[...])` is
+    `x IN (...)`, backquotes and casts go (live.norm_sql)."""
+    text = norm_sql(sql.replace("`", "")) or ""
+    return re.sub(r"=anyarray\[([^\]]*)\]", r"in\1", text)
