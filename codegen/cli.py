@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import click
 
 from codegen import __version__
-from codegen.cli_database import drift, migrate, rollback, stamp, status
+from codegen.cli_database import drift, import_, migrate, rollback, stamp, status
 from codegen.console import EXIT_FINDINGS, FORMATS, color, project_of, say, show_problem, styled
 
 EXIT_USAGE = 2
@@ -331,7 +331,7 @@ def _print_changes(state, err: bool = False) -> None:
         click.echo("  " + styled(f"NOTE {note.hint()}", "note"), err=err, color=color())
 
 
-for command in (migrate, rollback, status, stamp, drift):  # the commands that run migrations: cli_database.py
+for command in (migrate, rollback, status, stamp, drift, import_):  # the commands that run migrations: cli_database.py
     cli.add_command(command)
 
 

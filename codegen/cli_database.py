@@ -1,4 +1,4 @@
-"""The commands that talk to a live database: `migrate`, `rollback`, `status`, `stamp`, and `drift`.
+"""The commands that talk to a live database: `migrate`, `rollback`, `status`, `stamp`, `drift`, `import`.
 
 Each connects through runner.commands and reports what happened: progress as it runs, a
 summary or `--format json`, exit 1 on problems, a failed migration or drift (cli.py adds them
@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from codegen.console import EXIT_FINDINGS, FORMATS, color, project_of, say, show_problem
+from codegen.console import EXIT_FINDINGS, FORMATS, color, project_of, say, show_problem, styled
 
 
 def _database_options(command):
@@ -217,7 +217,7 @@ def drift(ctx: click.Context, url: str | None, against: str, format_: str) -> No
         changes = [{"symbol": op.symbol, "change": op.describe(), "hazards": [h.line() for h in op.hazards()]}
                    for op in found.ops]
         click.echo(json.dumps({"against": found.against, "equal": not found.ops, "changes": changes,
-                               "unknown_types": list(found.unknown_types)}, indent=2))
+                               "notes": [note.hint() for note in found.notes]}, indent=2))
     elif not found.ops:
         say(ctx, f"OK: the database matches {found.against}.", "ok")
     else:
@@ -227,7 +227,42 @@ def drift(ctx: click.Context, url: str | None, against: str, format_: str) -> No
         click.echo("fix: if the database is right, change the entities and `codegen generate` a migration; if the "
                    "files are right, `codegen drift --format sql` prints the statements that bring the database "
                    "back (review them, then run them or write them into a migration)", err=True)
-    for column in found.unknown_types if format_ == "text" else ():
-        click.echo(f"note: {column}: a type the entity format has no name for, compared as text", err=True)
+    for note in found.notes if format_ == "text" else ():
+        click.echo(f"note: {note.hint()}", err=True)
     if found.ops:
         ctx.exit(EXIT_FINDINGS)
+
+
+@click.command(name="import")
+@click.option("--db", "url", envvar="CODEGEN_DATABASE_URL", metavar="URL",
+              help="The database to adopt (default: $CODEGEN_DATABASE_URL).")
+@click.option("--schema", "schema_name", metavar="NAME", help="A PostgreSQL schema other than the default one.")
+@click.option("--tables", "patterns", multiple=True, metavar="PATTERN",
+              help="Only the tables matching this shell pattern (repeatable), e.g. --tables 'shop_*'.")
+@click.option("--dir", "folder", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="The project folder: its codegen.yaml, or a new one for the database's dialect.")
+@click.pass_context
+def import_(ctx: click.Context, url: str | None, schema_name: str | None, patterns: tuple[str, ...], folder: str) -> None:
+    """Write entity files and a baseline migration from a live database, to adopt it.
+
+    The baseline creates the whole schema on an empty database; the database
+    it came from records it as applied with `codegen stamp <baseline id>`.
+    """
+    from pathlib import Path
+
+    from codegen.errors import UserError
+    from codegen.importer import import_database
+
+    if not url:
+        raise UserError.at("--db", "no database to import", "pass `--db URL` or set CODEGEN_DATABASE_URL")
+    imported = import_database(Path(folder).resolve(), url, schema_name, patterns)
+    for path in imported.written:
+        say(ctx, f"wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+    for note in imported.notes:
+        click.echo(styled("warning:", "hazard") + f" {note.hint()}", err=True, color=color())
+    if imported.baseline is None:
+        say(ctx, "The database has no tables to import.", "ok")
+        return
+    migration_id = imported.baseline.split("_")[0]
+    say(ctx, f"Created the baseline migration {imported.baseline}: it creates the whole schema on an empty database.", "ok")
+    say(ctx, f"On the database it came from, record it as applied: codegen stamp {migration_id} --db URL")

@@ -8,7 +8,6 @@ database to the files. Nothing runs on the database but reading its catalog.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from codegen.config import Project
 from codegen.errors import UserError
@@ -17,47 +16,31 @@ from codegen.operations import Operation
 
 TARGETS = ("snapshot", "entities")
 # Tables the runners keep for themselves, never part of a project's schema.
-_BOOKKEEPING = ("codegen_migrations", "alembic_version")
+BOOKKEEPING = ("codegen_migrations", "alembic_version")
 
 
 @dataclass(frozen=True)
 class Drift:
     against: str  # what the database is compared with, as shown: migrations/schema.snapshot.json, entities/
     ops: tuple[Operation, ...]  # planned for the project's dialect: what brings the database to `against`
-    unknown_types: tuple[str, ...]  # columns whose type the format has no name for (reflect.Reflected)
+    notes: tuple  # reflect.Note: what the model could not hold, compared in its closest form or not at all
 
 
 def find_drift(project: Project, url: str | None, target: str) -> Drift:
-    import sqlalchemy as sa
-
     from codegen.dialects import get_dialect
     from codegen.differ import compare
-    from codegen.live import open_engine
     from codegen.planner import plan
-    from codegen.reflect import aligned, read_schema
+    from codegen.reflect import aligned, read_database
 
     dialect = get_dialect(project.dialect)
     if not url:
         raise UserError.at("--db", "no database to compare", f"pass `--db {dialect.example_url}` or set CODEGEN_DATABASE_URL")
     want, against = _wanted(project, target)
-    ignore = (*_BOOKKEEPING, *(t.name for t in want.tables if t.external))
-    engine = open_engine(dialect, url, poolclass=sa.pool.NullPool)
-    try:
-        database = engine.url.database
-        if dialect.file_database and database and database != ":memory:" and not Path(database).exists():
-            raise UserError.at("--db", f"{database} does not exist", "pass the path of the project's SQLite database")
-        try:
-            with engine.connect() as conn:
-                reflected = read_schema(conn, dialect, ignore)
-        except sa.exc.DBAPIError as exc:
-            reason = " ".join(str(exc.orig).split())
-            raise UserError.at("--db", f"cannot read {engine.url.render_as_string(hide_password=True)}: {reason}",
-                               "check the URL, that the server is running, and that the user may read its catalog") from None
-    finally:
-        engine.dispose()
-    comparison = compare(aligned(reflected.schema, want, dialect), want)
+    ignore = (*BOOKKEEPING, *(t.name for t in want.tables if t.external))
+    reflected = read_database(dialect, url, ignore)
+    comparison = compare(aligned(reflected.schema, want, dialect), want, values_needed=False)
     ops = plan(comparison.ops, dialect, comparison.renamed_old, want)
-    return Drift(against, tuple(ops), reflected.unknown_types)
+    return Drift(against, tuple(ops), reflected.notes)
 
 
 def _wanted(project: Project, target: str) -> tuple[Schema, str]:

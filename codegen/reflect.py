@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from codegen.dialects.base import Dialect
@@ -42,24 +43,76 @@ _STRING = re.compile(r"'((?:[^']|'')*)'")
 
 
 @dataclass(frozen=True)
+class Note:
+    """Something the database holds that the model says differently, or not at all."""
+
+    subject: str  # `table` or `table.column`
+    found: str
+    instead: str
+
+    @property
+    def table(self) -> str:
+        return self.subject.split(".")[0]
+
+    def hint(self) -> str:  # a migration header's NOTE lines (render.py) read notes through hint()
+        return f"{self.subject}: {self.found}: {self.instead}"
+
+
+@dataclass(frozen=True)
 class Reflected:
     schema: Schema
-    unknown_types: tuple[str, ...]  # `table.column: TYPE` the format has no logical type for (read as text)
+    notes: tuple[Note, ...]  # types the format lacks (read as the closest), indexes it cannot say
 
 
-def read_schema(conn: Any, dialect: Dialect, ignore: tuple[str, ...] = ()) -> Reflected:
-    """The database at `conn` (tables named in `ignore` left out) as a `Schema`."""
+def read_database(dialect: Dialect, url: str, ignore: tuple[str, ...] = (), schema: str | None = None) -> Reflected:
+    """`read_schema` of the database at `url`, the user's: one that cannot be reached or read, or a
+    SQLite file that does not exist (never created here), is exit 2 with the reason."""
     import sqlalchemy as sa
 
-    inspector = sa.inspect(conn)
-    tables, unknown = [], []
+    from codegen.errors import UserError
+    from codegen.live import open_engine
+
+    engine = open_engine(dialect, url, poolclass=sa.pool.NullPool)
+    try:
+        database = engine.url.database
+        if dialect.file_database and database and database != ":memory:" and not Path(database).exists():
+            raise UserError.at("--db", f"{database} does not exist", "pass the path of the SQLite database file")
+        try:
+            with engine.connect() as conn:
+                return read_schema(conn, dialect, ignore, schema)
+        except sa.exc.DBAPIError as exc:
+            reason = " ".join(str(exc.orig).split())
+            raise UserError.at("--db", f"cannot read {engine.url.render_as_string(hide_password=True)}: {reason}",
+                               "check the URL, that the server is running, and that the user may read its catalog") from None
+    finally:
+        engine.dispose()
+
+
+def read_schema(conn: Any, dialect: Dialect, ignore: tuple[str, ...] = (), schema: str | None = None) -> Reflected:
+    """The database at `conn` (tables named in `ignore` left out; `schema`: another schema than
+    the connection's default) as a `Schema`."""
+    import sqlalchemy as sa
+
+    inspector = _InSchema(sa.inspect(conn), schema)
+    tables, notes = [], []
     for name in sorted(inspector.get_table_names()):
         if name in ignore:
             continue
-        table, missing = _table(inspector, conn, dialect, name)
+        table, found = _table(inspector, conn, dialect, name)
         tables.append(table)
-        unknown += missing
-    return Reflected(with_tables(Schema(), tables), tuple(unknown))
+        notes += found
+    return Reflected(with_tables(Schema(), tables), tuple(notes))
+
+
+class _InSchema:
+    """The Inspector, asking about one schema (None: the default) in every call."""
+
+    def __init__(self, inspector: Any, schema: str | None) -> None:
+        self.inspector, self.schema = inspector, schema
+
+    def __getattr__(self, name: str):
+        method = getattr(self.inspector, name)
+        return lambda *args, **kwargs: method(*args, schema=self.schema, **kwargs)
 
 
 def _table(inspector: Any, conn: Any, dialect: Dialect, name: str) -> tuple[Table, list[str]]:
@@ -73,12 +126,14 @@ def _table(inspector: Any, conn: Any, dialect: Dialect, name: str) -> tuple[Tabl
                 enum_checks[found["column"]] = (ck["name"][3:-len("_values")], values)
         checks = [ck for ck in checks if _ENUM_CHECK.match(str(ck.get("sqltext", ""))) is None
                   or not (ck.get("name") or "").endswith("_values")]
-    columns, unknown = [], []
+    columns, notes = [], []
     for info in inspector.get_columns(name):
         ctype = _column_type(conn, dialect, info, enum_checks.get(info["name"]))
         if ctype is None:
-            unknown.append(f"{name}.{info['name']}: {_spelled_live(conn, dialect, info)}")
-            ctype = ColumnType("text")
+            ctype = _closest(conn, dialect, info)
+            domain = " (a domain: its own checks are left out)" if getattr(info["type"], "data_type", None) is not None else ""
+            notes.append(Note(f"{name}.{info['name']}", f"type {_spelled_live(conn, dialect, info)}{domain}",
+                              f"the format has no such type: read as {ctype.describe()}"))
         raw_default = dialect.reflected_default(info.get("default"))
         columns.append(Column(
             info["name"], ctype, nullable=bool(info["nullable"]),
@@ -88,9 +143,17 @@ def _table(inspector: Any, conn: Any, dialect: Dialect, name: str) -> tuple[Tabl
     pk = inspector.get_pk_constraint(name)
     uniques = inspector.get_unique_constraints(name)
     unique_names = {u["name"] for u in uniques}
-    indexes = [Index(ix["name"], tuple(ix["column_names"]), bool(ix["unique"]), where_of(ix))
-               for ix in inspector.get_indexes(name)
-               if "duplicates_constraint" not in ix and ix["name"] not in unique_names]
+    indexes = []
+    for ix in inspector.get_indexes(name):
+        if "duplicates_constraint" in ix or ix["name"] in unique_names:
+            continue
+        if None in ix["column_names"]:
+            notes.append(Note(name, f"index {ix['name']} on an expression", "left out: the format has no expression indexes"))
+            continue
+        method = ix.get("dialect_options", {}).get("postgresql_using")
+        if method and method != "btree":
+            notes.append(Note(name, f"index {ix['name']} USING {method}", "read as a plain (btree) index"))
+        indexes.append(Index(ix["name"], tuple(ix["column_names"]), bool(ix["unique"]), where_of(ix)))
     comment = inspector.get_table_comment(name).get("text") if dialect.supports_comments else None
     return Table(
         name, tuple(columns),
@@ -102,7 +165,7 @@ def _table(inspector: Any, conn: Any, dialect: Dialect, name: str) -> tuple[Tabl
                                       _action(dialect, fk["options"].get("onupdate")))
                            for fk in inspector.get_foreign_keys(name)),
         checks=tuple(Check(ck["name"], str(ck["sqltext"])) for ck in checks),
-        comment=comment), unknown
+        comment=comment), notes
 
 
 def _spelled_live(conn: Any, dialect: Dialect, info: dict) -> str:
@@ -132,6 +195,22 @@ def _column_type(conn: Any, dialect: Dialect, info: dict, enum_check) -> ColumnT
             except (KeyError, TypeError):
                 continue
     return None
+
+
+def _closest(conn: Any, dialect: Dialect, info: dict) -> ColumnType:
+    """The logical type nearest a type the format has no name for: a domain's base type, else by
+    SQLAlchemy's generic type it belongs to (CHAR(4) is a string(4)), else text."""
+    import sqlalchemy as sa
+
+    sa_type = info["type"]
+    base = getattr(sa_type, "data_type", None)  # PostgreSQL's DOMAIN
+    if base is not None:
+        found = _column_type(conn, dialect, {**info, "type": base}, None)
+        if found is not None:
+            return found
+    if isinstance(sa_type, sa.String) and not isinstance(sa_type, sa.Text) and sa_type.length:
+        return ColumnType("string", length=sa_type.length)
+    return ColumnType("text")
 
 
 def _candidates(kind: str, numbers: list[int]) -> list[ColumnType]:
@@ -188,7 +267,10 @@ def _aligned_table(live: Table, want: Table, dialect: Dialect) -> Table:
 
 
 def _same(live, wanted, equal):
-    """`wanted`'s object of the same name when `equal` says the database holds just that, else `live`'s."""
+    """`wanted`'s object of the same name when `equal` says the database holds just that, else `live`'s.
+    Without a name of its own (SQLite's unnamed constraints) the first equal one is the same."""
+    if not live.name:
+        return next((w for w in wanted if equal(live, w)), live)
     match = next((w for w in wanted if w.name == live.name), None)
     return match if match is not None and equal(live, match) else live
 

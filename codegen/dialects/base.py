@@ -206,6 +206,10 @@ class Dialect:
         """A CHECK the server adds by itself (so the model does not hold it)."""
         return False
 
+    def is_sequence_default(self, sql: str) -> bool:
+        """Whether a reflected default draws from a sequence (PostgreSQL's serial columns)."""
+        return False
+
     def reflected_autoincrement(self, conn, table: str, column: dict) -> bool:
         """Whether the Inspector's `column` of `table` generates its values (codegen's autoincrement)."""
         return column.get("identity") is not None

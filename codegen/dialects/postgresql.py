@@ -51,6 +51,13 @@ class PostgreSQL(Dialect):
         finally:
             raw.close()
 
+    def reflected_default(self, sql: str | None) -> str | None:
+        # now() is CURRENT_TIMESTAMP (both the transaction's start); hand-written schemas use either
+        return "CURRENT_TIMESTAMP" if sql is not None and sql.strip().lower() == "now()" else sql
+
+    def is_sequence_default(self, sql: str) -> bool:
+        return sql.startswith("nextval(")
+
     def try_runner_lock(self, conn) -> bool:
         # A session lock: it goes with the connection, so a killed runner cannot leave it held.
         return bool(conn.exec_driver_sql(

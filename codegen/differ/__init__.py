@@ -30,9 +30,11 @@ class Comparison:
     renamed_old: Schema  # the old schema as it reads once the renames ran (what the planner rebuilds from)
 
 
-def compare(old: Schema, new: Schema) -> Comparison:
-    """Raises UserError when the entities cannot be reconciled with the snapshot (see hints)."""
-    check_against_snapshot(old, new)
+def compare(old: Schema, new: Schema, values_needed: bool = True) -> Comparison:
+    """Raises UserError when the entities cannot be reconciled with the snapshot (see hints).
+    `values_needed=False` (drift, which only reports): a column that turns NOT NULL without a
+    value for existing rows is a difference like any other, not an input error."""
+    check_against_snapshot(old, new, values_needed)
     renames = find_renames(old, new)
     old = renamed_old(old, renames)
     ops = diff_tables(old, new)

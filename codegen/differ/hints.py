@@ -12,7 +12,7 @@ from codegen.errors import Location, Problem, UserError
 from codegen.model import Column, Schema, Table
 
 
-def check_against_snapshot(old: Schema, new: Schema) -> None:
+def check_against_snapshot(old: Schema, new: Schema, values_needed: bool = True) -> None:
     problems: list[Problem] = []
     old_tables = {t.name: t for t in old.managed_tables}
     new_names = {t.name for t in new.tables}
@@ -33,12 +33,12 @@ def check_against_snapshot(old: Schema, new: Schema) -> None:
             before = old_tables[hint]
         if before is table:  # the snapshot's table is this one (snapshot.read_snapshot reuses unchanged tables)
             continue
-        problems += _column_problems(before, table)
+        problems += _column_problems(before, table, values_needed)
     if problems:
         raise UserError(problems)
 
 
-def _column_problems(before: Table | None, table: Table) -> list[Problem]:
+def _column_problems(before: Table | None, table: Table, values_needed: bool) -> list[Problem]:
     problems = []
     old_cols = {c.name: c for c in before.columns} if before else {}
     for col in table.columns:
@@ -55,7 +55,7 @@ def _column_problems(before: Table | None, table: Table) -> list[Problem]:
                                          f"`renamed_from: {col.renamed_from}`, but `{col.renamed_from}` is still a field",
                                          "remove the old field, or drop the hint"))
                 continue
-        if before is not None and not existed and _needs_value(col):
+        if values_needed and before is not None and not existed and _needs_value(col):
             fix = "add `backfill: <value>` (fills existing rows once), a `default`, or make it nullable"
             new_names = {c.name for c in table.columns}
             gone = [c.name for c in before.columns if c.name not in new_names and c.type == col.type]
@@ -64,7 +64,7 @@ def _column_problems(before: Table | None, table: Table) -> list[Problem]:
             problems.append(_problem(col.origin, table.entity, col.name,
                                      f"NOT NULL column `{col.name}` is added to existing table `{table.name}` "
                                      "with neither `default` nor `backfill`", fix))
-        if before is not None and existed:
+        if values_needed and before is not None and existed:
             old = old_cols.get(col.name) or old_cols[col.renamed_from]  # type: ignore[index]
             if old.nullable and not col.nullable and _needs_value(col):
                 problems.append(_problem(col.origin, table.entity, col.name,

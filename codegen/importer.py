@@ -1,0 +1,335 @@
+"""import: the loader's inverse. A live database, read by reflect.py, written as entity files
+and a baseline migration.
+
+The entities are written so that the loader reads them back into the schema the database
+holds: names kept where the format can say them (`table:`, an index's `name:`, a foreign
+key's `name:`), `index: false` where a foreign key has no index, defaults in the format's
+words when they spell back to what the database reports, `{sql: ...}` otherwise. What the
+format cannot say (a primary key's or a unique constraint's own name, an enum type's name,
+a type it lacks) is written in its closest form and reported, one `reflect.Note` each: on
+the terminal and in the baseline's header. The baseline is an ordinary `generate`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from codegen import naming
+from codegen.dialects.base import NOW, Dialect
+from codegen.live import norm_sql
+from codegen.model import Column, Default, ForeignKey, Schema, Table
+from codegen.reflect import Note
+
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
+
+
+def selected(schema: Schema, patterns: tuple[str, ...]) -> Schema:
+    if not patterns:
+        return schema
+    return replace(schema, tables=tuple(t for t in schema.tables if any(fnmatch.fnmatchcase(t.name, p) for p in patterns)))
+
+
+def entity_files(schema: Schema, dialect: Dialect, read: tuple[Note, ...] = ()) -> tuple[dict[str, str], list[Note]]:
+    """One entity file per table, by file name, and the notes on what they say differently
+    (`read`: reflect's, on what the model could not hold)."""
+    from codegen.render import _environment
+    from codegen.resources import template_root
+
+    notes = [n for n in read if schema.table(n.table) is not None]
+    entities = {t.name: _entity_name(t.name) for t in schema.tables}
+    # MySQL and SQLite name indexes per table; the format names them per schema, as PostgreSQL does.
+    used = Counter(ix.name for t in schema.tables for ix in t.indexes)
+    shared = {name for name, count in used.items() if count > 1}
+    template = _environment([template_root() / "import"]).get_template("entity.yaml.j2")
+    files = {}
+    for table in schema.tables:
+        files[f"{table.name}.yaml"] = template.render(e=_entity(table, schema, entities, dialect, notes, shared))
+    return files, notes
+
+
+def _entity_name(table: str) -> str:
+    name = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", table) if part)
+    return name if _PLAIN.match(name) else "T" + name
+
+
+def _entity(table: Table, schema: Schema, entities: dict[str, str], dialect: Dialect, notes: list[Note],
+            shared: set[str]) -> dict:
+    limit = dialect.max_identifier_length
+    name = table.name
+    pk = table.primary_key.columns if table.primary_key else ()
+    if table.primary_key and table.primary_key.name not in (naming.primary_key(name, limit), "", "PRIMARY"):
+        notes.append(Note(name, f"primary key named {table.primary_key.name}",
+                                f"the format names it {naming.primary_key(name, limit)}"))
+    single_uniques = {u.columns[0] for u in table.uniques if len(u.columns) == 1}
+    for u in table.uniques:
+        if u.name != naming.unique(name, u.columns, limit):
+            notes.append(Note(name, f"unique constraint named {u.name}",
+                                    f"the format names it {naming.unique(name, u.columns, limit)}"))
+    indexed = [i.columns for i in table.indexes] + [u.columns for u in table.uniques] + ([pk] if pk else [])
+    field_fks, entity_fks, no_index = {}, [], set()
+    for fk in table.foreign_keys:
+        if fk.name is None:  # SQLite keeps no name for a foreign key declared without one
+            fk = replace(fk, name=naming.foreign_key(name, fk.columns, fk.ref_table, limit))
+            notes.append(Note(name, f"a foreign key without a name on ({', '.join(fk.columns)})",
+                              f"the format names it {fk.name}"))
+        target = schema.table(fk.ref_table)
+        if not any(cols[: len(fk.columns)] == fk.columns for cols in indexed):
+            no_index |= set(fk.columns)
+        generated = naming.foreign_key(name, fk.columns, fk.ref_table, limit)
+        if len(fk.columns) == 1 and fk.name == generated and target is not None:
+            field_fks[fk.columns[0]] = _reference(fk, target, entities)
+        else:
+            entity_fks.append(fk)
+    fields = []
+    for column in table.columns:
+        if (column.default is not None and pk == (column.name,) and column.type.kind in ("smallint", "integer", "bigint")
+                and dialect.is_sequence_default(str(column.default.value))):
+            notes.append(Note(f"{name}.{column.name}", f"a sequence default ({column.default.value})",
+                                    "written as `autoincrement: true`, an identity column"))
+            column = replace(column, default=None, autoincrement=True)
+        if column.name in pk and column.nullable:  # SQLite lets a key column hold NULL unless told
+            notes.append(Note(f"{name}.{column.name}", "a primary key column that may be NULL",
+                                    "the format makes every key column NOT NULL"))
+            column = replace(column, nullable=False)
+        fields.append((_scalar(column.name), _field(column, table, pk, single_uniques, field_fks.get(column.name),
+                                           column.name in no_index, dialect, notes)))
+    generated_fk_index = {naming.index(name, fk.columns, limit) for fk in table.foreign_keys}
+    indexes = []
+    for ix in table.indexes:
+        parts = [f"columns: {_flow_list(ix.columns)}"]
+        generated = naming.index(name, ix.columns, limit)
+        if ix.name in shared:
+            notes.append(Note(name, f"index named {ix.name}, as an index of another table is",
+                                    f"the format names it {generated}"))
+        elif ix.name != generated or (ix.name in generated_fk_index and ix.unique):
+            parts.append(f"name: {_scalar(ix.name)}")
+        if ix.unique:
+            parts.append("unique: true")
+        if ix.where:
+            parts.append(f"where: {_scalar(_unwrapped(ix.where))}")
+        indexes.append("{" + ", ".join(parts) + "}")
+    checks = []
+    prefix = f"ck_{name}_"
+    for ck in table.checks:
+        short = ck.name[len(prefix):] if ck.name.startswith(prefix) else ck.name
+        if naming.check(name, short, limit) != ck.name:
+            notes.append(Note(name, f"check named {ck.name}", f"the format names it {naming.check(name, short, limit)}"))
+        checks.append(f"{{name: {_scalar(short)}, expr: {_scalar(_unwrapped(ck.expr))}}}")
+    return {
+        "entity": entities[name],
+        "table": name if naming.snake_case(entities[name]) != name else None,
+        "description": _scalar(table.comment) if table.comment is not None else None,
+        "primary_key": _flow_list(pk) if len(pk) > 1 else None,
+        "fields": fields,
+        "unique": [_flow_list(u.columns) for u in table.uniques if len(u.columns) > 1 or u.columns[0] not in single_uniques],
+        "indexes": indexes,
+        "foreign_keys": [_foreign_key(fk, schema, entities) for fk in entity_fks],
+        "checks": checks,
+    }
+
+
+def _reference(fk: ForeignKey, target: Table, entities: dict[str, str]) -> list[str]:
+    ref = entities[target.name]
+    if not (target.primary_key and target.primary_key.columns == fk.ref_columns):
+        ref += f".{fk.ref_columns[0]}"
+    parts = [f"references: {ref}"]
+    parts += [f"{key}: {value}" for key, value in (("on_delete", fk.on_delete), ("on_update", fk.on_update)) if value]
+    return parts
+
+
+def _foreign_key(fk: ForeignKey, schema: Schema, entities: dict[str, str]) -> str:
+    parts = [f"columns: {_flow_list(fk.columns)}", f"references: {entities.get(fk.ref_table, fk.ref_table)}",
+             f"ref_columns: {_flow_list(fk.ref_columns)}", f"name: {_scalar(fk.name)}"]
+    parts += [f"{key}: {value}" for key, value in (("on_delete", fk.on_delete), ("on_update", fk.on_update)) if value]
+    return "{" + ", ".join(parts) + "}"
+
+
+def _field(column: Column, table: Table, pk: tuple[str, ...], single_uniques: set[str], reference: list[str] | None,
+           no_index: bool, dialect: Dialect, notes: list[Note]) -> str:
+    t = column.type
+    parts = [f"type: {t.kind}"]
+    if t.length is not None:
+        parts.append(f"length: {t.length}")
+    if t.precision is not None:
+        parts += [f"precision: {t.precision}", f"scale: {t.scale or 0}"]
+    if t.timezone:
+        parts.append("timezone: true")
+    if t.unsigned:
+        parts.append("unsigned: true")
+    if t.kind == "enum":
+        parts.append(f"values: {_flow_list(t.values)}")
+        derived = naming.enum_type(table.name, column.name, dialect.max_identifier_length)
+        if dialect.native_enums and t.enum_name and t.enum_name != derived:
+            notes.append(Note(f"{table.name}.{column.name}", f"enum type {t.enum_name}",
+                                    f"the format names it {derived}"))
+    if column.nullable:
+        parts.append("nullable: true")
+    if len(pk) == 1 and pk[0] == column.name:
+        parts.append("primary_key: true")
+    if column.autoincrement:
+        parts.append("autoincrement: true")
+    if column.name in single_uniques:
+        parts.append("unique: true")
+    default = _default(column, dialect)
+    if default is not None and not column.autoincrement:
+        parts.append(f"default: {default}")
+    parts += reference or []
+    if no_index and reference is not None:
+        parts.append("index: false")
+    if column.comment is not None:
+        parts.append(f"comment: {_scalar(column.comment)}")
+    if len(parts) == 1 or (len(parts) == 2 and parts[1] == "nullable: true" and _PLAIN.match(t.kind)):
+        return t.kind + ("?" if column.nullable else "")
+    return "{" + ", ".join(parts) + "}"
+
+
+def _default(column: Column, dialect: Dialect) -> str | None:
+    """The default in the format's words when it spells back to what the database reports."""
+    if column.default is None:
+        return None
+    raw = str(column.default.value)
+    reported = norm_sql(dialect.reflected_default(raw))
+    candidates: list[tuple[Default, str]] = []
+    if column.type.kind in NOW:
+        candidates.append((Default("now"), "now"))
+    literal = _literal(raw, column)
+    if literal is not None:
+        candidates.append((Default("literal", literal), _scalar(literal) if not isinstance(literal, bool)
+                           else ("true" if literal else "false")))
+    for default, text in candidates:
+        if norm_sql(dialect.expected_default(dialect.default_sql(replace(column, default=default)))) == reported:
+            return text
+    return f"{{sql: {_scalar(raw)}}}"
+
+
+def _literal(raw: str, column: Column):
+    text = re.sub(r"::[\w .\[\]\"]+$", "", raw.strip())
+    while text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    if column.type.kind == "boolean":
+        return {"true": True, "false": False, "1": True, "0": False, "'1'": True, "'0'": False}.get(text.lower())
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        value = text[1:-1].replace("''", "'")
+        if column.type.kind in ("smallint", "integer", "bigint", "decimal", "float"):
+            return _number(value)
+        return value
+    return _number(text)
+
+
+def _number(text: str):
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return None
+
+
+def _unwrapped(expr: str) -> str:
+    """A check or an index predicate as the database gives it back, without the one pair of
+    parentheses around it all."""
+    text = expr.strip()
+    if text.startswith("(") and text.endswith(")"):
+        depth = 0
+        for i, char in enumerate(text):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth == 0 and i < len(text) - 1:
+                return text
+        return text[1:-1].strip()
+    return text
+
+
+def _flow_list(items) -> str:
+    return "[" + ", ".join(_scalar(i) for i in items) + "]"
+
+
+def _scalar(value) -> str:
+    """A YAML scalar a person would write: plain when YAML reads it back as the same string."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    if _PLAIN.match(text) and text.lower() not in _YAML_WORDS:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def write_entities(folder: Path, files: dict[str, str]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in sorted(files.items()):
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+@dataclass(frozen=True)
+class Imported:
+    written: tuple[Path, ...]  # the entity files (and codegen.yaml when there was none)
+    notes: tuple[Note, ...]
+    baseline: str | None  # the baseline migration's name; None when the database has no tables
+
+
+def import_database(folder: Path, url: str, schema_name: str | None, patterns: tuple[str, ...]) -> Imported:
+    """Entity files, codegen.yaml when `folder` has none, and the baseline migration for the database at `url`."""
+    from codegen.config import CONFIG_NAME, load_project
+    from codegen.dialects import DIALECTS, get_dialect
+    from codegen.drift import BOOKKEEPING
+    from codegen.errors import UserError
+    from codegen.pipeline import load_state, prepare_migration, write_migration, writing
+    from codegen.reflect import read_database
+    from codegen.scaffold import init_project
+
+    config = folder / CONFIG_NAME
+    written: list[Path] = []
+    if config.exists():
+        project = load_project(config, folder)
+        dialect = get_dialect(project.dialect)
+    else:
+        dialect = _dialect_of(url, DIALECTS)
+        project = None
+    reflected = read_database(dialect, url, BOOKKEEPING, schema_name)
+    schema = selected(reflected.schema, patterns)
+    files, notes = entity_files(schema, dialect, reflected.notes)
+    if project is None:
+        written += [p for p in init_project(folder, dialect.name, "sql") if p.name == CONFIG_NAME]
+        (folder / "entities" / "customer.yaml").unlink()  # init's example: the database's tables replace it
+        project = load_project(config, folder)
+    elif project.snapshot.exists() or any(project.entities.rglob("*.y*ml")):
+        raise UserError.at(project.shown(project.config_file), "this project already has entities or migrations",
+                           "import into a new folder: `codegen import --dir NEW_FOLDER`")
+    written += write_entities(project.entities, files)
+    if not schema.tables:
+        return Imported(tuple(written), tuple(notes), None)
+    with writing(project):
+        state = load_state(project, remember=True)
+        state = replace(state, likely_renames=tuple(notes))  # the header's NOTE lines
+        planned = prepare_migration(state, "baseline")
+        write_migration(planned)
+    return Imported(tuple(written), tuple(notes), planned.info.name)
+
+
+def _dialect_of(url: str, dialects) -> Dialect:
+    import sqlalchemy as sa
+
+    from codegen.errors import UserError
+
+    for dialect_class in dialects.values():
+        dialect = dialect_class()
+        try:
+            backend = sa.make_url(dialect.engine_url(url)).get_backend_name()
+        except sa.exc.ArgumentError:
+            break
+        if backend in dialect.sqlalchemy_names:
+            return dialect
+    raise UserError.at("--db", f"cannot tell which database {url!r} is",
+                       "pass a postgresql://, sqlite:/// or mysql:// URL")
