@@ -37,11 +37,11 @@ def selected(schema: Schema, patterns: tuple[str, ...]) -> Schema:
 
 def entity_files(schema: Schema, dialect: Dialect, read: tuple[Note, ...] = ()) -> tuple[dict[str, str], list[Note]]:
     """One entity file per table, by file name, and the notes on what they say differently
-    (`read`: reflect's, on what the model could not hold)."""
+    (`read`: reflect's, on what the model could not hold, first)."""
     from codegen.render import _environment
     from codegen.resources import template_root
 
-    notes = [n for n in read if schema.table(n.table) is not None]
+    notes = list(read)
     entities = {t.name: _entity_name(t.name) for t in schema.tables}
     # MySQL and SQLite name indexes per table; the format names them per schema, as PostgreSQL does.
     used = Counter(ix.name for t in schema.tables for ix in t.indexes)
@@ -299,7 +299,8 @@ def import_database(folder: Path, url: str, schema_name: str | None, patterns: t
         project = None
     reflected = read_database(dialect, url, BOOKKEEPING, schema_name)
     schema = selected(reflected.schema, patterns)
-    files, notes = entity_files(schema, dialect, reflected.notes)
+    left_out = {t.name for t in reflected.schema.tables} - {t.name for t in schema.tables}
+    files, notes = entity_files(schema, dialect, tuple(n for n in reflected.notes if n.table not in left_out))
     if project is None:
         written += [p for p in init_project(folder, dialect.name, "sql") if p.name == CONFIG_NAME]
         (folder / "entities" / "customer.yaml").unlink()  # init's example: the database's tables replace it

@@ -101,6 +101,10 @@ def read_schema(conn: Any, dialect: Dialect, ignore: tuple[str, ...] = (), schem
         table, found = _table(inspector, conn, dialect, name)
         tables.append(table)
         notes += found
+    # Never silently gone: what the model has no place for is named, once each.
+    notes += [Note(view, "a view", "not read: the entity format has no views") for view in sorted(inspector.get_view_names())]
+    notes += [Note(name, f"a {kind}", f"not read: the entity format has no {kind}s")
+              for kind, name in sorted(dialect.objects_beyond_tables(conn, schema))]
     return Reflected(with_tables(Schema(), tables), tuple(notes))
 
 

@@ -155,6 +155,7 @@ def test_mysqls_employees_sample_imports_with_its_differences_named(mysql_db, tm
     for table in ("departments", "dept_emp", "dept_manager"):
         assert f"warning: {table}.dept_no: type CHAR(4): the format has no such type: read as string(4)" in result.output
     assert "warning: departments: unique constraint named dept_name: the format names it uq_departments_dept_name" in result.output
+    assert "warning: dept_emp_latest_date: a view: not read: the entity format has no views" in result.output
     manager = (project.root / "entities" / "dept_manager.yaml").read_text()
     assert "name: dept_manager_ibfk_1" in manager  # the names MySQL gave keep their names
     assert project.run("generate").output.startswith("No changes")
@@ -194,7 +195,11 @@ SAMPLES = FIXTURES / "samples"
         "film: index film_fulltext_idx USING gist: read as a plain (btree) index",
         "language.name: type CHAR(20): the format has no such type: read as string(20)",
         "actor.actor_id: a sequence default (nextval('actor_actor_id_seq'::regclass)): written as `autoincrement: true`",
-        "film_actor: primary key named film_actor_pkey: the format names it pk_film_actor"]),
+        "film_actor: primary key named film_actor_pkey: the format names it pk_film_actor",
+        "actor_info: a view: not read: the entity format has no views",
+        "last_updated: a function: not read: the entity format has no functions",
+        "last_updated on actor: a trigger: not read: the entity format has no triggers",
+        "year: a domain: not read: the entity format has no domains"]),
     ("postgresql", "chinook/postgresql.sql", ["Album: primary key named PK_Album: the format names it pk_Album"]),
     ("sqlite", "chinook/sqlite.sql", ["Album.Title: type NVARCHAR(160): the format has no such type: read as string(160)"]),
 ])

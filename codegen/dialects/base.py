@@ -206,6 +206,11 @@ class Dialect:
         """A CHECK the server adds by itself (so the model does not hold it)."""
         return False
 
+    def objects_beyond_tables(self, conn, schema: str | None) -> list[tuple[str, str]]:
+        """(kind, name) of what the database holds besides tables and views that the model has no
+        place for (triggers, functions, ...), so that import and drift can name them."""
+        return []
+
     def is_sequence_default(self, sql: str) -> bool:
         """Whether a reflected default draws from a sequence (PostgreSQL's serial columns)."""
         return False

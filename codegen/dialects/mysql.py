@@ -213,6 +213,18 @@ class MySQL(Dialect):
     def reflected_fk_action(self, action: str) -> str:
         return "NO ACTION" if action == "RESTRICT" else action  # the same in MySQL, and the default
 
+    def objects_beyond_tables(self, conn, schema: str | None) -> list[tuple[str, str]]:
+        import sqlalchemy as sa
+
+        query = sa.text("""
+            SELECT 'trigger', CONCAT(TRIGGER_NAME, ' on ', EVENT_OBJECT_TABLE) FROM information_schema.TRIGGERS
+                WHERE TRIGGER_SCHEMA = COALESCE(:schema, DATABASE())
+            UNION ALL SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME FROM information_schema.ROUTINES
+                WHERE ROUTINE_SCHEMA = COALESCE(:schema, DATABASE())
+            UNION ALL SELECT 'event', EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = COALESCE(:schema, DATABASE())
+        """)
+        return [(kind, name) for kind, name in conn.execute(query, {"schema": schema})]
+
     def reflected_autoincrement(self, conn, table: str, column: dict) -> bool:
         return column.get("autoincrement") is True  # AUTO_INCREMENT
 

@@ -55,6 +55,25 @@ class PostgreSQL(Dialect):
         # now() is CURRENT_TIMESTAMP (both the transaction's start); hand-written schemas use either
         return "CURRENT_TIMESTAMP" if sql is not None and sql.strip().lower() == "now()" else sql
 
+    def objects_beyond_tables(self, conn, schema: str | None) -> list[tuple[str, str]]:
+        import sqlalchemy as sa
+
+        # What an extension brought (pg_depend 'e') belongs to the extension, not to the schema.
+        query = sa.text("""
+            WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = coalesce(:schema, current_schema()))
+            SELECT 'trigger', t.tgname || ' on ' || c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                WHERE NOT t.tgisinternal AND c.relnamespace IN (SELECT oid FROM ns)
+            UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, p.proname FROM pg_proc p
+                WHERE p.pronamespace IN (SELECT oid FROM ns)
+                AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+            UNION ALL SELECT 'domain', t.typname FROM pg_type t WHERE t.typtype = 'd' AND t.typnamespace IN (SELECT oid FROM ns)
+            UNION ALL SELECT 'partitioned table', c.relname FROM pg_class c
+                WHERE c.relkind = 'p' AND c.relnamespace IN (SELECT oid FROM ns)
+            UNION ALL SELECT 'materialized view', c.relname FROM pg_class c
+                WHERE c.relkind = 'm' AND c.relnamespace IN (SELECT oid FROM ns)
+        """)
+        return [(kind, name) for kind, name in conn.execute(query, {"schema": schema})]
+
     def is_sequence_default(self, sql: str) -> bool:
         return sql.startswith("nextval(")
 

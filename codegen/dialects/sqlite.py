@@ -42,6 +42,10 @@ class SQLite(Dialect):
     def bytes_literal(self, value: bytes) -> str:
         return "X'" + value.hex() + "'"
 
+    def objects_beyond_tables(self, conn, schema: str | None) -> list[tuple[str, str]]:
+        rows = conn.exec_driver_sql("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        return [("trigger", f"{name} on {table}") for name, table in rows]
+
     def reflected_autoincrement(self, conn, table: str, column: dict) -> bool:
         # Only an INTEGER PRIMARY KEY AUTOINCREMENT column, declared so in the table's SQL.
         if column.get("primary_key") != 1 or str(column["type"]).upper() != "INTEGER":
