@@ -265,4 +265,5 @@ def import_(ctx: click.Context, url: str | None, schema_name: str | None, patter
         return
     migration_id = imported.baseline.split("_")[0]
     say(ctx, f"Created the baseline migration {imported.baseline}: it creates the whole schema on an empty database.", "ok")
-    say(ctx, f"On the database it came from, record it as applied: codegen stamp {migration_id} --db URL")
+    stamp = f"alembic stamp {migration_id}" if imported.format == "alembic" else f"codegen stamp {migration_id} --db URL"
+    say(ctx, f"On the database it came from, record it as applied: {stamp}")

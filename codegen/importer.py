@@ -26,6 +26,8 @@ from codegen.model import Column, Default, ForeignKey, Schema, Table
 from codegen.reflect import Note
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Text YAML reads back as the same string when written plain, in block and flow context alike.
+_PLAIN_TEXT = re.compile(r"^[A-Za-z][A-Za-z0-9 _./()-]*[A-Za-z0-9_.)]$")
 _YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 
 
@@ -102,6 +104,8 @@ def _entity(table: Table, schema: Schema, entities: dict[str, str], dialect: Dia
     generated_fk_index = {naming.index(name, fk.columns, limit) for fk in table.foreign_keys}
     indexes = []
     for ix in table.indexes:
+        if _automatic(ix, table, limit):
+            continue  # the loader adds it for its foreign key by itself
         parts = [f"columns: {_flow_list(ix.columns)}"]
         generated = naming.index(name, ix.columns, limit)
         if ix.name in shared:
@@ -132,6 +136,18 @@ def _entity(table: Table, schema: Schema, entities: dict[str, str], dialect: Dia
         "foreign_keys": [_foreign_key(fk, schema, entities) for fk in entity_fks],
         "checks": checks,
     }
+
+
+def _automatic(ix, table: Table, limit: int | None) -> bool:
+    """The index the loader gives a foreign key by itself (loader/references.automatic_indexes)."""
+    if ix.unique or ix.where or ix.name != naming.index(table.name, ix.columns, limit):
+        return False
+    if not any(fk.columns == ix.columns for fk in table.foreign_keys):
+        return False
+    others = [i.columns for i in table.indexes if i is not ix] + [u.columns for u in table.uniques]
+    if table.primary_key:
+        others.append(table.primary_key.columns)
+    return not any(cols[: len(ix.columns)] == ix.columns for cols in others)
 
 
 def _reference(fk: ForeignKey, target: Table, entities: dict[str, str]) -> list[str]:
@@ -257,7 +273,7 @@ def _scalar(value) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     text = str(value)
-    if _PLAIN.match(text) and text.lower() not in _YAML_WORDS:
+    if (_PLAIN.match(text) or (_PLAIN_TEXT.match(text) and "  " not in text)) and text.lower() not in _YAML_WORDS:
         return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -277,6 +293,7 @@ class Imported:
     written: tuple[Path, ...]  # the entity files (and codegen.yaml when there was none)
     notes: tuple[Note, ...]
     baseline: str | None  # the baseline migration's name; None when the database has no tables
+    format: str = "sql"  # the project's output format: who records the baseline as applied
 
 
 def import_database(folder: Path, url: str, schema_name: str | None, patterns: tuple[str, ...]) -> Imported:
@@ -316,7 +333,7 @@ def import_database(folder: Path, url: str, schema_name: str | None, patterns: t
         state = replace(state, likely_renames=tuple(notes))  # the header's NOTE lines
         planned = prepare_migration(state, "baseline")
         write_migration(planned)
-    return Imported(tuple(written), tuple(notes), planned.info.name)
+    return Imported(tuple(written), tuple(notes), planned.info.name, project.format)
 
 
 def _dialect_of(url: str, dialects) -> Dialect:
