@@ -39,12 +39,12 @@ def verify(project: Project, chain: list[Migration], snapshot: Schema, url: str 
     if project.format == "alembic":
         external += ("alembic_version",)
     with scratch_engine(dialect, url) as engine:
-        _create_external_tables(dialect, engine, [t for t in snapshot.tables if t.external])
+        create_external_tables(dialect, engine, [t for t in snapshot.tables if t.external])
         before: list = []
         for migration in chain:
             on_step(Step(migration, "up"))
             before.append(reflect(engine, dialect, ignore=external))
-            failed = _run(project, dialect, engine, migration, "up")
+            failed = run_step(project, dialect, engine, migration, "up")
             if failed:
                 return [failed]
         live = reflect(engine, dialect, ignore=external)
@@ -60,7 +60,7 @@ def verify(project: Project, chain: list[Migration], snapshot: Schema, url: str 
             return unusable
         for migration, wanted in zip(reversed(chain), reversed(before)):
             on_step(Step(migration, "down"))
-            failed = _run(project, dialect, engine, migration, "down")
+            failed = run_step(project, dialect, engine, migration, "down")
             if failed:
                 return [failed]
             drift = differences(wanted, reflect(engine, dialect, ignore=external))
@@ -73,7 +73,7 @@ def verify(project: Project, chain: list[Migration], snapshot: Schema, url: str 
     return []
 
 
-def _run(project: Project, dialect: Dialect, engine, migration: Migration, direction: str) -> Finding | None:
+def run_step(project: Project, dialect: Dialect, engine, migration: Migration, direction: str) -> Finding | None:
     alembic = migration.path.is_file()
     path = migration.path if alembic else migration.path / f"{direction}.sql"
     try:
@@ -105,7 +105,7 @@ def _run_revision(project: Project, engine, migration: Migration, direction: str
             command.downgrade(config, migration.parent or "base")
 
 
-def _create_external_tables(dialect: Dialect, engine, tables: list) -> None:
+def create_external_tables(dialect: Dialect, engine, tables: list) -> None:
     """Tables managed elsewhere that the migrations reference: made from their entity definitions
     (without their own foreign keys), so that the replay can point at them. They go with the
     scratch database."""
