@@ -159,8 +159,11 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             checks.append((f"test_upgrade_with_data[{migration.name}]",
                            lambda n=number: _with_data(project, url, chain, n)))
     shown = project.shown(path)
-    items.extend(CodegenItem.from_parent(session, name=name, nodeid=f"{shown}::{name}", path=path, check=check)
-                 for name, check in checks)
+    added = [CodegenItem.from_parent(session, name=name, nodeid=f"{shown}::{name}", path=path, check=check)
+             for name, check in checks]
+    items.extend(added)
+    # reported as collected, so that "collected N items" counts them
+    config.hook.pytest_collectreport(report=pytest.CollectReport(shown, "passed", None, added))
 
 
 def _asked_for(config: pytest.Config, config_file: Path) -> bool:
@@ -208,6 +211,13 @@ def _replayed(project, url: str | None, migrations: list) -> Iterator[tuple[Any,
     from codegen.verify import create_external_tables, run_step, scratch_engine
 
     dialect = get_dialect(project.dialect)
+    if url is None and not dialect.file_database:
+        from codegen.integrity import Finding
+
+        raise CodegenFailure([Finding(
+            "no-server", f"a {dialect.name} project's migrations need a {dialect.name} server to run on",
+            f"pass --codegen-db {dialect.example_url} (or set CODEGEN_TEST_DATABASE_URL): a scratch database "
+            "is created there and dropped afterwards", (project.shown(project.config_file),))])
     snapshot = read_snapshot(project.snapshot, project.shown(project.snapshot)).schema
     with scratch_engine(dialect, url) as engine:
         create_external_tables(dialect, engine, [t for t in snapshot.tables if t.external])

@@ -60,8 +60,17 @@ def test_the_built_in_tests_pass_on_sound_migrations(pytester, dialect):
     user_project(pytester, dialect)
     result = pytester.runpytest_subprocess("-v", *server_args(dialect))
     result.assert_outcomes(passed=6)
+    result.stdout.fnmatch_lines(["*collected 6 items"])
     for item in ITEMS:
         assert f"{item} PASSED" in result.stdout.str()
+
+
+def test_a_server_project_without_a_server_says_how_to_name_one(pytester):
+    user_project(pytester, "postgresql")
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=2, failed=4)
+    result.stdout.fnmatch_lines(["problem: codegen.yaml: a postgresql project's migrations need a postgresql server "
+                                 "to run on", "    fix: pass --codegen-db postgresql* (or set CODEGEN_TEST_DATABASE_URL)*"])
 
 
 def test_the_built_in_tests_pass_for_alembic_revisions(pytester):
