@@ -13,10 +13,11 @@ from codegen.config import Project
 from codegen.errors import UserError
 from codegen.model import Schema
 from codegen.operations import Operation
+from codegen.runner.history_table import HISTORY_TABLE
 
 TARGETS = ("snapshot", "entities")
-# Tables the runners keep for themselves, never part of a project's schema.
-BOOKKEEPING = ("codegen_migrations", "alembic_version")
+# Tables the runners keep for themselves (codegen's, Alembic's), never part of a project's schema.
+BOOKKEEPING = (HISTORY_TABLE, "alembic_version")
 
 
 @dataclass(frozen=True)

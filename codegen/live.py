@@ -24,9 +24,9 @@ def expected(schema: Schema, dialect: Dialect) -> LiveSchema:
     for t in schema.managed_tables:
         columns = {
             c.name: {
-                "type": norm_type(dialect.expected_type(dialect.type_sql(c.type))),
+                "type": spelled_type(dialect, c.type),
                 "nullable": c.nullable,
-                "default": norm_sql(dialect.expected_default(dialect.default_sql(c))),
+                "default": spelled_default(dialect, c),
                 "identity": c.autoincrement if dialect.identity_columns else None,
             }
             for c in t.columns
@@ -39,8 +39,7 @@ def expected(schema: Schema, dialect: Dialect) -> LiveSchema:
             "primary_key": list(t.primary_key.columns) if t.primary_key else [],
             "foreign_keys": sorted(
                 (fk.name, list(fk.columns), fk.ref_table, list(fk.ref_columns),
-                 dialect.reflected_fk_action(norm_action(dialect.fk_action(fk.on_delete))),
-                 dialect.reflected_fk_action(norm_action(dialect.fk_action(fk.on_update))))
+                 spelled_action(dialect, fk.on_delete), spelled_action(dialect, fk.on_update))
                 for fk in t.foreign_keys),
             "uniques": sorted([(u.name, list(u.columns)) for u in t.uniques] + [
                 (i.name, list(i.columns)) for i in t.indexes if i.unique and dialect.unique_index_is_constraint]),
@@ -87,7 +86,7 @@ def reflect(engine: Any, dialect: Dialect, schema: str | None = None, ignore: tu
         columns = {}
         for col in inspector.get_columns(name, schema=schema):
             columns[col["name"]] = {
-                "type": dialect.reflected_type(norm_type(str(col["type"].compile(dialect=engine.dialect)))),
+                "type": reported_type(dialect, engine.dialect, col["type"]),
                 "nullable": bool(col["nullable"]),
                 "default": norm_sql(dialect.reflected_default(col["default"])),
                 "identity": col.get("identity") is not None if dialect.identity_columns else None,
@@ -100,8 +99,8 @@ def reflect(engine: Any, dialect: Dialect, schema: str | None = None, ignore: tu
             "primary_key": list(pk.get("constrained_columns") or []),
             "foreign_keys": sorted(
                 (fk["name"], list(fk["constrained_columns"]), fk["referred_table"], list(fk["referred_columns"]),
-                 dialect.reflected_fk_action(norm_action(fk["options"].get("ondelete"))),
-                 dialect.reflected_fk_action(norm_action(fk["options"].get("onupdate"))))
+                 reported_action(dialect, fk["options"].get("ondelete")),
+                 reported_action(dialect, fk["options"].get("onupdate")))
                 for fk in inspector.get_foreign_keys(name, schema=schema)),
             "uniques": sorted((u["name"], list(u["column_names"])) for u in uniques),
             "indexes": sorted(
@@ -148,6 +147,29 @@ def where_of(ix: dict) -> Any:
     options = ix.get("dialect_options", {})
     clause = options.get("postgresql_where", options.get("sqlite_where"))
     return None if clause is None else str(clause)
+
+
+# Each pair: how the model's object reads once the dialect spelled it, and how the database
+# reports it, in one normalized form (verify, drift and import compare the two).
+
+def spelled_type(dialect: Dialect, ctype) -> str:
+    return norm_type(dialect.expected_type(dialect.type_sql(ctype)))
+
+
+def reported_type(dialect: Dialect, sa_dialect: Any, sa_type: Any) -> str:
+    return dialect.reflected_type(norm_type(str(sa_type.compile(dialect=sa_dialect))))
+
+
+def spelled_default(dialect: Dialect, column) -> str | None:
+    return norm_sql(dialect.expected_default(dialect.default_sql(column)))
+
+
+def spelled_action(dialect: Dialect, action: str | None) -> str:
+    return dialect.reflected_fk_action(norm_action(dialect.fk_action(action)))
+
+
+def reported_action(dialect: Dialect, action: str | None) -> str:
+    return dialect.reflected_fk_action(norm_action(action))
 
 
 def norm_type(sql: str) -> str:

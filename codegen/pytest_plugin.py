@@ -76,7 +76,7 @@ def codegen_project(pytestconfig: pytest.Config):
 def codegen_database(codegen_project, pytestconfig: pytest.Config) -> Iterator[Any]:
     """A SQLAlchemy engine on a scratch database with every migration applied, dropped afterwards."""
     chain = _chain(codegen_project)
-    with _replayed(codegen_project, _server_url(pytestconfig), chain) as (engine, failed):
+    with _replayed(codegen_project, _server_url(pytestconfig), chain) as (engine, failed, _):
         if failed is not None:
             pytest.fail(failed.render(), pytrace=False)
         yield engine
@@ -204,8 +204,9 @@ def _model_matches_snapshot(project) -> None:
 
 
 @contextlib.contextmanager
-def _replayed(project, url: str | None, migrations: list) -> Iterator[tuple[Any, Any]]:
-    """A scratch database with `migrations` applied in order: (engine, the first failure or None)."""
+def _replayed(project, url: str | None, migrations: list) -> Iterator[tuple[Any, Any, tuple[str, ...]]]:
+    """A scratch database with `migrations` applied in order: (engine, the first failure or None,
+    the tables that are not the migrations' own: external ones, alembic_version)."""
     from codegen.dialects import get_dialect
     from codegen.snapshot import read_snapshot
     from codegen.verify import create_external_tables, run_step, scratch_engine
@@ -226,14 +227,7 @@ def _replayed(project, url: str | None, migrations: list) -> Iterator[tuple[Any,
             failed = run_step(project, dialect, engine, migration, "up")
             if failed is not None:
                 break
-        yield engine, failed
-
-
-def _ignored(project) -> tuple[str, ...]:
-    from codegen.snapshot import read_snapshot
-
-    snapshot = read_snapshot(project.snapshot, project.shown(project.snapshot)).schema
-    return (*(t.name for t in snapshot.tables if t.external), "alembic_version")
+        yield engine, failed, (*(t.name for t in snapshot.tables if t.external), "alembic_version")
 
 
 def _up_down(project, url: str | None, chain: list, number: int) -> None:
@@ -244,13 +238,13 @@ def _up_down(project, url: str | None, chain: list, number: int) -> None:
     from codegen.verify import run_step
 
     dialect, migration = get_dialect(project.dialect), chain[number]
-    with _replayed(project, url, chain[:number]) as (engine, failed):
+    with _replayed(project, url, chain[:number]) as (engine, failed, ignored):
         if failed is None:
-            before = reflect(engine, dialect, ignore=_ignored(project))
+            before = reflect(engine, dialect, ignore=ignored)
             failed = run_step(project, dialect, engine, migration, "up") or run_step(project, dialect, engine, migration, "down")
         if failed is not None:
             raise CodegenFailure([failed])
-        changed = differences(before, reflect(engine, dialect, ignore=_ignored(project)))
+        changed = differences(before, reflect(engine, dialect, ignore=ignored))
     if changed:
         down = f"{migration.name}.py downgrade()" if migration.path.is_file() else f"{migration.name}/down.sql"
         raise CodegenFailure([Finding("up-down", f"{down} does not bring back the schema before {migration.name}: "
@@ -268,10 +262,9 @@ def _with_data(project, url: str | None, chain: list, number: int) -> None:
     from codegen.verify import run_step
 
     dialect, migration = get_dialect(project.dialect), chain[number]
-    with _replayed(project, url, chain[:number]) as (engine, failed):
+    with _replayed(project, url, chain[:number]) as (engine, failed, ignored):
         if failed is not None:
             raise CodegenFailure([failed])
-        ignored = _ignored(project)
         with engine.connect() as conn:  # the scratch engine may autocommit: one statement at a time
             schema = read_schema(conn, dialect, ignored).schema
             metadata = sa.MetaData()

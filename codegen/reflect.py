@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.dialects.base import Dialect
-from codegen.live import norm_action, norm_sql, norm_type, where_of
+from codegen.live import norm_sql, reported_action, reported_type, spelled_action, spelled_default, spelled_type, where_of
 from codegen.model import (
     FK_ACTIONS,
     Check,
@@ -173,12 +173,7 @@ def _table(inspector: Any, conn: Any, dialect: Dialect, name: str) -> tuple[Tabl
 
 
 def _spelled_live(conn: Any, dialect: Dialect, info: dict) -> str:
-    return dialect.reflected_type(norm_type(str(info["type"].compile(dialect=conn.dialect))))
-
-
-def spelled(dialect: Dialect, ctype: ColumnType) -> str:
-    """How the database reports a column of this type, in the normalized form live.py compares."""
-    return norm_type(dialect.expected_type(dialect.type_sql(ctype)))
+    return reported_type(dialect, conn.dialect, info["type"])
 
 
 def _column_type(conn: Any, dialect: Dialect, info: dict, enum_check) -> ColumnType | None:
@@ -194,7 +189,7 @@ def _column_type(conn: Any, dialect: Dialect, info: dict, enum_check) -> ColumnT
     for kind in _KINDS:
         for candidate in _candidates(kind, numbers):
             try:
-                if spelled(dialect, candidate) == reported:
+                if spelled_type(dialect, candidate) == reported:
                     return candidate
             except (KeyError, TypeError):
                 continue
@@ -226,9 +221,9 @@ def _candidates(kind: str, numbers: list[int]) -> list[ColumnType]:
 
 
 def _action(dialect: Dialect, action: str | None) -> str | None:
-    spelled_action = dialect.reflected_fk_action(norm_action(action))
+    reported = reported_action(dialect, action)
     for name in FK_ACTIONS:
-        if name != "no_action" and dialect.reflected_fk_action(norm_action(dialect.fk_action(name))) == spelled_action:
+        if name != "no_action" and spelled_action(dialect, name) == reported:
             return name
     return None  # NO ACTION, the database's default
 
@@ -285,10 +280,10 @@ def _aligned_column(live: Column, want: Column, dialect: Dialect) -> Column:
         if ctype.kind == want.type.kind == "enum" and ctype.values == want.type.values and (
                 not dialect.native_enums or ctype.enum_name == want.type.enum_name):
             ctype = want.type
-    elif spelled(dialect, ctype) == spelled(dialect, want.type):
+    elif spelled_type(dialect, ctype) == spelled_type(dialect, want.type):
         ctype = want.type
     default = live.default
-    if norm_sql(dialect.expected_default(dialect.default_sql(want))) == norm_sql(
+    if spelled_default(dialect, want) == norm_sql(
             None if live.default is None else str(live.default.value)):
         default = want.default
     comment = live.comment if dialect.supports_comments else want.comment
@@ -296,9 +291,7 @@ def _aligned_column(live: Column, want: Column, dialect: Dialect) -> Column:
 
 
 def _fk_key(fk: ForeignKey, dialect: Dialect) -> tuple:
-    def action(name):
-        return dialect.reflected_fk_action(norm_action(dialect.fk_action(name)))
-    return fk.columns, fk.ref_table, fk.ref_columns, action(fk.on_delete), action(fk.on_update)
+    return fk.columns, fk.ref_table, fk.ref_columns, spelled_action(dialect, fk.on_delete), spelled_action(dialect, fk.on_update)
 
 
 def _expr(sql: str) -> str | None:
