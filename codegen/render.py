@@ -127,27 +127,25 @@ def render_sql(info: MigrationInfo, ops: list[Operation], dialect_name: str, dir
                notes: tuple = (), table_options: dict[str, str] | None = None) -> str:
     """One migration file (`up` or `down`) for already planned `ops`; `notes` are likely renames."""
     env = sql_environment(dialect_name)
-    template = env.get_template("migration.sql.j2")
+    dialect = env.globals["d"]
     hazards = hazards_of(ops)
+    if not dialect.transactional_ddl and (count := _statement_count(env, ops)) > 1:
+        hazards.append(Hazard(
+            NON_TRANSACTIONAL, info.name, None,
+            f"{dialect.name} commits each of these {count} statements on its own: if one fails, "
+            "those before it stay applied; `codegen migrate` then marks the migration dirty and stops, and "
+            "`codegen status` says how to finish or undo it by hand"))
+    return env.get_template("migration.sql.j2").render(
+        info=info, ops=ops, hazards=hazards, direction=direction, notes=notes,
+        rewrites_tables=any(isinstance(op, _NEEDS_FK_GUARD) for op in ops), table_options=table_options)
 
-    def text() -> str:
-        return template.render(info=info, ops=ops, hazards=hazards, direction=direction, notes=notes,
-                               rewrites_tables=any(isinstance(op, _NEEDS_FK_GUARD) for op in ops),
-                               table_options=table_options)
 
-    rendered = text()
-    if not env.globals["d"].transactional_ddl:
-        from codegen.runner.scripts import parse_script
+def _statement_count(env: Environment, ops: list[Operation]) -> int:
+    """How many statements `ops` are as `env`'s templates write them (a non-transactional migration
+    file is nothing but these, one after the other)."""
+    from codegen.runner.scripts import parse_script
 
-        count = len(parse_script(rendered, None).statements)
-        if count > 1:
-            hazards = [*hazards, Hazard(
-                NON_TRANSACTIONAL, info.name, None,
-                f"{env.globals['d'].name} commits each of these {count} statements on its own: if one fails, "
-                "those before it stay applied; `codegen migrate` then marks the migration dirty and stops, and "
-                "`codegen status` says how to finish or undo it by hand")]
-            rendered = text()
-    return rendered
+    return sum(len(parse_script(env.get_template(op.template).render(op=op), None).statements) for op in ops)
 
 
 
@@ -274,17 +272,10 @@ def _statements_on_mysql(up: list[Operation]) -> int:
     for MySQL, where a created table's indexes are part of CREATE TABLE and Alembic creates each
     with a statement of its own."""
     from codegen.operations import CreateEnum, CreateTable, DropEnum, RenameEnum
-    from codegen.runner.scripts import parse_script
 
-    templates = sql_environment("mysql")
-    count = 0
-    for op in up:
-        if isinstance(op, (CreateEnum, DropEnum, RenameEnum)):  # PostgreSQL's types: nothing on MySQL
-            continue
-        count += len(parse_script(templates.get_template(op.template).render(op=op), None).statements)
-        if isinstance(op, CreateTable):
-            count += len(op.table.indexes)
-    return count
+    on_mysql = [op for op in up if not isinstance(op, (CreateEnum, DropEnum, RenameEnum))]  # PostgreSQL's types
+    return _statement_count(sql_environment("mysql"), on_mysql) + sum(
+        len(op.table.indexes) for op in on_mysql if isinstance(op, CreateTable))
 
 
 def _mysql_table_options(options: dict[str, str] | None) -> dict[str, str]:
