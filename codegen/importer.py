@@ -21,7 +21,7 @@ from pathlib import Path
 
 from codegen import naming
 from codegen.dialects.base import NOW, Dialect
-from codegen.live import norm_sql
+from codegen.live import norm_sql, spelled_default
 from codegen.model import Column, Default, ForeignKey, Schema, Table
 from codegen.reflect import Note
 
@@ -67,12 +67,12 @@ def _entity(table: Table, schema: Schema, entities: dict[str, str], dialect: Dia
     pk = table.primary_key.columns if table.primary_key else ()
     if table.primary_key and table.primary_key.name not in (naming.primary_key(name, limit), "", "PRIMARY"):
         notes.append(Note(name, f"primary key named {table.primary_key.name}",
-                                f"the format names it {naming.primary_key(name, limit)}"))
+                          f"the format names it {naming.primary_key(name, limit)}"))
     single_uniques = {u.columns[0] for u in table.uniques if len(u.columns) == 1}
     for u in table.uniques:
         if u.name != naming.unique(name, u.columns, limit):
             notes.append(Note(name, f"unique constraint named {u.name}",
-                                    f"the format names it {naming.unique(name, u.columns, limit)}"))
+                              f"the format names it {naming.unique(name, u.columns, limit)}"))
     indexed = [i.columns for i in table.indexes] + [u.columns for u in table.uniques] + ([pk] if pk else [])
     field_fks, entity_fks, no_index = {}, [], set()
     for fk in table.foreign_keys:
@@ -93,15 +93,14 @@ def _entity(table: Table, schema: Schema, entities: dict[str, str], dialect: Dia
         if (column.default is not None and pk == (column.name,) and column.type.kind in ("smallint", "integer", "bigint")
                 and dialect.is_sequence_default(str(column.default.value))):
             notes.append(Note(f"{name}.{column.name}", f"a sequence default ({column.default.value})",
-                                    "written as `autoincrement: true`, an identity column"))
+                              "written as `autoincrement: true`, an identity column"))
             column = replace(column, default=None, autoincrement=True)
         if column.name in pk and column.nullable:  # SQLite lets a key column hold NULL unless told
             notes.append(Note(f"{name}.{column.name}", "a primary key column that may be NULL",
-                                    "the format makes every key column NOT NULL"))
+                              "the format makes every key column NOT NULL"))
             column = replace(column, nullable=False)
         fields.append((_scalar(column.name), _field(column, table, pk, single_uniques, field_fks.get(column.name),
                                            column.name in no_index, dialect, notes)))
-    generated_fk_index = {naming.index(name, fk.columns, limit) for fk in table.foreign_keys}
     indexes = []
     for ix in table.indexes:
         if _automatic(ix, table, limit):
@@ -110,8 +109,8 @@ def _entity(table: Table, schema: Schema, entities: dict[str, str], dialect: Dia
         generated = naming.index(name, ix.columns, limit)
         if ix.name in shared:
             notes.append(Note(name, f"index named {ix.name}, as an index of another table is",
-                                    f"the format names it {generated}"))
-        elif ix.name != generated or (ix.name in generated_fk_index and ix.unique):
+                              f"the format names it {generated}"))
+        elif ix.name != generated:
             parts.append(f"name: {_scalar(ix.name)}")
         if ix.unique:
             parts.append("unique: true")
@@ -131,7 +130,7 @@ def _entity(table: Table, schema: Schema, entities: dict[str, str], dialect: Dia
         "description": _scalar(table.comment) if table.comment is not None else None,
         "primary_key": _flow_list(pk) if len(pk) > 1 else None,
         "fields": fields,
-        "unique": [_flow_list(u.columns) for u in table.uniques if len(u.columns) > 1 or u.columns[0] not in single_uniques],
+        "unique": [_flow_list(u.columns) for u in table.uniques if len(u.columns) > 1],  # one column: `unique: true`
         "indexes": indexes,
         "foreign_keys": [_foreign_key(fk, schema, entities) for fk in entity_fks],
         "checks": checks,
@@ -183,7 +182,7 @@ def _field(column: Column, table: Table, pk: tuple[str, ...], single_uniques: se
         derived = naming.enum_type(table.name, column.name, dialect.max_identifier_length)
         if dialect.native_enums and t.enum_name and t.enum_name != derived:
             notes.append(Note(f"{table.name}.{column.name}", f"enum type {t.enum_name}",
-                                    f"the format names it {derived}"))
+                              f"the format names it {derived}"))
     if column.nullable:
         parts.append("nullable: true")
     if len(pk) == 1 and pk[0] == column.name:
@@ -196,7 +195,7 @@ def _field(column: Column, table: Table, pk: tuple[str, ...], single_uniques: se
     if default is not None and not column.autoincrement:
         parts.append(f"default: {default}")
     parts += reference or []
-    if no_index and reference is not None:
+    if no_index:  # a foreign key on it, field-level or not, and no index: the loader must not add one
         parts.append("index: false")
     if column.comment is not None:
         parts.append(f"comment: {_scalar(column.comment)}")
@@ -209,8 +208,8 @@ def _default(column: Column, dialect: Dialect) -> str | None:
     """The default in the format's words when it spells back to what the database reports."""
     if column.default is None:
         return None
-    raw = str(column.default.value)
-    reported = norm_sql(dialect.reflected_default(raw))
+    raw = str(column.default.value)  # as reflect.py read it, dialect.reflected_default already applied
+    reported = norm_sql(raw)
     candidates: list[tuple[Default, str]] = []
     if column.type.kind in NOW:
         candidates.append((Default("now"), "now"))
@@ -219,7 +218,7 @@ def _default(column: Column, dialect: Dialect) -> str | None:
         candidates.append((Default("literal", literal), _scalar(literal) if not isinstance(literal, bool)
                            else ("true" if literal else "false")))
     for default, text in candidates:
-        if norm_sql(dialect.expected_default(dialect.default_sql(replace(column, default=default)))) == reported:
+        if spelled_default(dialect, replace(column, default=default)) == reported:
             return text
     return f"{{sql: {_scalar(raw)}}}"
 
@@ -278,19 +277,9 @@ def _scalar(value) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def write_entities(folder: Path, files: dict[str, str]) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in sorted(files.items()):
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
-
-
 @dataclass(frozen=True)
 class Imported:
-    written: tuple[Path, ...]  # the entity files (and codegen.yaml when there was none)
+    written: tuple[Path, ...]  # the entity files (and codegen.yaml, codegen.schema.json when there was none)
     notes: tuple[Note, ...]
     baseline: str | None  # the baseline migration's name; None when the database has no tables
     format: str = "sql"  # the project's output format: who records the baseline as applied
@@ -304,36 +293,44 @@ def import_database(folder: Path, url: str, schema_name: str | None, patterns: t
     from codegen.errors import UserError
     from codegen.pipeline import load_state, prepare_migration, write_migration, writing
     from codegen.reflect import read_database
-    from codegen.scaffold import init_project
+    from codegen.scaffold import project_files
+    from codegen.writer import Change, apply
 
     config = folder / CONFIG_NAME
-    written: list[Path] = []
     if config.exists():
         project = load_project(config, folder)
-        dialect = get_dialect(project.dialect)
+        if project.snapshot.exists() or any(project.entities.rglob("*.y*ml")):
+            raise UserError.at(project.shown(project.config_file), "this project already has entities or migrations",
+                               "import into a new folder: `codegen import --dir NEW_FOLDER` (an import stopped "
+                               "after writing the entities, with no snapshot yet, is finished by `codegen generate "
+                               "-m baseline`)")
+        dialect, entities = get_dialect(project.dialect), project.entities
     else:
-        dialect = _dialect_of(url, DIALECTS)
-        project = None
+        project, dialect, entities = None, _dialect_of(url, DIALECTS), folder / "entities"
     reflected = read_database(dialect, url, BOOKKEEPING, schema_name)
     schema = selected(reflected.schema, patterns)
     left_out = {t.name for t in reflected.schema.tables} - {t.name for t in schema.tables}
     files, notes = entity_files(schema, dialect, tuple(n for n in reflected.notes if n.table not in left_out))
-    if project is None:
-        written += [p for p in init_project(folder, dialect.name, "sql") if p.name == CONFIG_NAME]
-        (folder / "entities" / "customer.yaml").unlink()  # init's example: the database's tables replace it
-        project = load_project(config, folder)
-    elif project.snapshot.exists() or any(project.entities.rglob("*.y*ml")):
-        raise UserError.at(project.shown(project.config_file), "this project already has entities or migrations",
-                           "import into a new folder: `codegen import --dir NEW_FOLDER`")
-    written += write_entities(project.entities, files)
+    # The project's files and the entities appear together or not at all (writer.apply): an import
+    # killed half-way leaves no entity set that a later `generate` would take for the database.
+    created = [] if project is not None else project_files(folder, dialect.name, "sql", example=False)
+    created += [(entities / name, text) for name, text in sorted(files.items())]
+    folder.mkdir(parents=True, exist_ok=True)
+    apply(Change(created=tuple(created)), folder)
+    written = tuple(path for path, _ in created)
     if not schema.tables:
-        return Imported(tuple(written), tuple(notes), None)
+        return Imported(written, tuple(notes), None)
+    project = project or load_project(config, folder)
+    project.migrations.mkdir(parents=True, exist_ok=True)
     with writing(project):
         state = load_state(project, remember=True)
+        if state.snapshot.migration is not None:  # another import got here first
+            raise UserError.at(project.shown(project.snapshot), "a baseline was written meanwhile",
+                               "keep that one: run one import per folder")
         state = replace(state, likely_renames=tuple(notes))  # the header's NOTE lines
         planned = prepare_migration(state, "baseline")
         write_migration(planned)
-    return Imported(tuple(written), tuple(notes), planned.info.name, project.format)
+    return Imported(written, tuple(notes), planned.info.name, project.format)
 
 
 def _dialect_of(url: str, dialects) -> Dialect:

@@ -21,6 +21,17 @@ SCHEMA_NAME = "codegen.schema.json"
 
 def init_project(folder: Path, dialect: str, format_: str) -> list[Path]:
     """Write codegen.yaml, entities/customer.yaml and migrations/; refuse to touch an existing project."""
+    created = project_files(folder, dialect, format_, example=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    apply(Change(created=tuple(created)), folder)
+    migrations = folder / "migrations" / ("versions" if format_ == "alembic" else "")
+    migrations.mkdir(parents=True, exist_ok=True)
+    return [path for path, _ in created] + [migrations]
+
+
+def project_files(folder: Path, dialect: str, format_: str, example: bool) -> list[tuple[Path, str]]:
+    """The files of a new project, by path (`example`: with init's commented example entity), for
+    `init`, and for `import`, which writes them together with the entities of a database."""
     config = folder / CONFIG_NAME
     if config.exists():
         raise UserError.at(str(config), "a codegen project already exists here",
@@ -32,21 +43,17 @@ def init_project(folder: Path, dialect: str, format_: str) -> list[Path]:
         raise UserError.at("--format", why, "use `--format sql` (applied with `codegen migrate`)")
     env = Environment(loader=FileSystemLoader(str(template_root() / "init")), undefined=StrictUndefined,
                       keep_trailing_newline=True, trim_blocks=True)
-    example = folder / "entities" / "customer.yaml"
+    customer = folder / "entities" / "customer.yaml"
     schema_file = folder / SCHEMA_NAME
     created = [(config, env.get_template("codegen.yaml.j2").render(dialect=dialect, format=format_))]
     if not schema_file.exists():
         # Editors with the YAML language server validate and complete entity files against it.
         created.append((schema_file, json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"))
-    if not example.exists():
-        created.append((example, env.get_template("customer.yaml.j2").render(schema=f"../{SCHEMA_NAME}", dialect=dialect)))
+    if example and not customer.exists():
+        created.append((customer, env.get_template("customer.yaml.j2").render(schema=f"../{SCHEMA_NAME}", dialect=dialect)))
     if format_ == "alembic":
         created += _alembic_files(folder, dialect)
-    folder.mkdir(parents=True, exist_ok=True)
-    apply(Change(created=tuple(created)), folder)
-    migrations = folder / "migrations" / ("versions" if format_ == "alembic" else "")
-    migrations.mkdir(parents=True, exist_ok=True)
-    return [path for path, _ in created] + [migrations]
+    return created
 
 
 def _alembic_files(folder: Path, dialect: str) -> list[tuple[Path, str]]:

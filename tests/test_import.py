@@ -131,6 +131,8 @@ def test_what_the_format_cannot_say_is_one_warning_each(postgres_db, tmp_path):
     assert "  special: {type: boolean, default: false}" in film
     assert "  last_update: {type: timestamp, default: now}" in film
     assert "description: Films we rent" in film
+    # actor_film_id_fkey keeps its name (so it is declared under foreign_keys:) and has no index
+    assert "  film_id: {type: integer, nullable: true, index: false}" in (project.root / "entities" / "actor.yaml").read_text()
     assert project.run("generate").output.startswith("No changes")
 
 
