@@ -20,6 +20,7 @@ import click
 from codegen import __version__
 from codegen.cli_database import drift, import_, migrate, rollback, stamp, status
 from codegen.console import EXIT_FINDINGS, FORMATS, color, project_of, say, show_problem, styled
+from codegen.errors import UserError
 
 EXIT_USAGE = 2
 MAX_PROBLEMS_SHOWN = 50  # as compilers stop listing: the first ones usually explain the rest
@@ -83,14 +84,15 @@ def init(dialect: str, format_: str, folder: str) -> None:
 @cli.command()
 @click.option("-m", "--message", help="What the migration does; becomes the folder name (add_orders).")
 @click.option("--allow-drop-all", is_flag=True, help="Allow a migration that drops every table, or more than half.")
+@click.option("--online", is_flag=True, help="PostgreSQL: the non-blocking forms, as `postgresql: {online: true}`.")
 @click.pass_context
-def generate(ctx: click.Context, message: str | None, allow_drop_all: bool) -> None:
+def generate(ctx: click.Context, message: str | None, allow_drop_all: bool, online: bool) -> None:
     """Write the migration from the snapshot to the current entities, and the new snapshot."""
     from codegen.pipeline import (
         keep_parsed, load_state, prepare_migration, refuse_broken_chain, refuse_mass_drop, write_migration, writing,
     )
 
-    project = project_of(ctx)
+    project = _online(project_of(ctx), online)
     with writing(project):  # from reading the snapshot to the last file: two runs cannot both build on it
         state = load_state(project, remember=True)
         if not allow_drop_all:
@@ -110,6 +112,18 @@ def generate(ctx: click.Context, message: str | None, allow_drop_all: bool) -> N
     if not ctx.obj.quiet:
         _print_changes(state)
         say(ctx, state.summary())
+
+
+def _online(project, online: bool):
+    """The project with `postgresql: {online: true}` when `--online` says so."""
+    if not online:
+        return project
+    if project.dialect != "postgresql" or project.format != "sql":
+        raise UserError.at("--online", f"the online forms are PostgreSQL's, written in the SQL format, and this project "
+                           f"is `dialect: {project.dialect}`, `format: {project.format}`", "leave out --online")
+    from dataclasses import replace
+
+    return replace(project, postgresql=replace(project.postgresql, online=True))
 
 
 def _written(planned) -> str:
@@ -147,17 +161,22 @@ def check(ctx: click.Context, format_: str, strict: bool) -> None:
 @cli.command()
 @click.option("--since", metavar="ID", help="Only migrations after this id (for projects adopting lint late).")
 @click.option("--format", "format_", type=FORMATS, default="text", show_default=True)
+@click.option("--locks", is_flag=True, help="PostgreSQL: also list every statement's lock and what it does to the table.")
 @click.pass_context
-def lint(ctx: click.Context, since: str | None, format_: str) -> None:
-    """Exit 1 when a pending or written migration has hazards nobody acknowledged.
+def lint(ctx: click.Context, since: str | None, format_: str, locks: bool) -> None:
+    """Exit 1 when a pending or written migration has hazards nobody acknowledged, or (PostgreSQL) a
+    statement takes a lock that blocks a busy table.
 
     A reviewer acknowledges a hazard by adding `-- ACK <kind>: <table>[.<column>]`
     to the migration's up.sql (for `-- HAZARD data loss: customers.nickname: ...`
-    that is `-- ACK data loss: customers.nickname`), then runs `codegen rehash`.
+    that is `-- ACK data loss: customers.nickname`), then runs `codegen rehash`;
+    a lock rule the same way, with the rule and subject the finding names.
     """
     from codegen.pipeline import load_state
 
     state = load_state(project_of(ctx))
+    if locks and format_ == "text":
+        _print_locks(state, since)
     found = _lint(state, since)
     if format_ == "json":
         _echo_report("lint", state, found)
@@ -169,19 +188,41 @@ def lint(ctx: click.Context, since: str | None, format_: str) -> None:
         ctx.exit(EXIT_FINDINGS)
 
 
+def _print_locks(state, since: str | None) -> None:
+    from codegen.dialects import get_dialect
+    from codegen.history import list_migrations
+    from codegen.integrity import ordered_chain
+    from codegen.report import migration_locks
+
+    dialect = get_dialect(state.project.dialect)
+    for migration in ordered_chain(list_migrations(state.project.migrations)):
+        if since is not None and migration.id <= since:
+            continue
+        locks, _ = migration_locks(migration, dialect)
+        click.echo(f"{migration.name}/up.sql")
+        for lock in locks:
+            held = f"{lock.lock} on {lock.table}" if lock.lock else "no lock on a table with rows"
+            click.echo(f"  {lock.number:>3}  {held}, {lock.effect}: {lock.text}")
+
+
 def _lint(state, since):
     from codegen.history import list_migrations
     from codegen.integrity import ordered_chain
     from codegen.report import lint_findings
 
     chain = ordered_chain(list_migrations(state.project.migrations))
-    return lint_findings(chain, since, list(state.up), state.project.root)
+    from codegen.dialects import get_dialect
+
+    return lint_findings(chain, since, state.hazards, state.project.root, get_dialect(state.project.dialect))
 
 
 def _echo_report(command: str, state, found, up_sql: str | None = None, markdown: bool = False) -> None:
     from codegen.report import build_report, to_json, to_markdown
 
-    report = build_report(command, state.project.dialect, list(state.up), list(state.likely_renames), found, up_sql)
+    from codegen.render import hazards_as_written
+
+    report = build_report(command, state.project.dialect, list(state.up), list(state.likely_renames), found, up_sql,
+                          hazards_as_written(state.project, state.up))
     click.echo(to_markdown(report) if markdown else to_json(report), nl=False)
 
 
@@ -284,13 +325,14 @@ def rehash(ctx: click.Context) -> None:
 @click.option("--format", "format_", type=click.Choice(["sql", "json", "markdown"]), default="sql", show_default=True,
               help="sql: the file generate would write first (up.sql, or the Alembic revision); "
                    "json: operations, hazards, likely renames; markdown: a pull-request summary.")
+@click.option("--online", is_flag=True, help="PostgreSQL: the non-blocking forms, as `postgresql: {online: true}`.")
 @click.pass_context
-def diff_command(ctx: click.Context, message: str | None, format_: str) -> None:
+def diff_command(ctx: click.Context, message: str | None, format_: str, online: bool) -> None:
     """Print what `generate` would write; write nothing."""
     from codegen.formats import get_format
     from codegen.pipeline import load_state, prepare_migration
 
-    state = load_state(project_of(ctx))
+    state = load_state(_online(project_of(ctx), online))
     up = None
     if state.up:
         planned = prepare_migration(state, message)

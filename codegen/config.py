@@ -29,6 +29,30 @@ SETTINGS: dict[str, tuple[str | None, tuple[str, ...] | None]] = {
 # `mysql:` settings: the options of every table a migration creates on MySQL.
 MYSQL_OPTIONS = {"engine": "InnoDB", "charset": "utf8mb4", "collation": "utf8mb4_unicode_ci"}
 _OPTION_VALUE = re.compile(r"^[A-Za-z0-9_]+$")
+# `postgresql:` settings: zero-downtime output (docs/online.md). A timeout is PostgreSQL's own
+# spelling (`5s`, `500ms`, `2min`; `0` for none), written into `SET lock_timeout = '...'`.
+_TIMEOUT = re.compile(r"^[0-9]+(?:us|ms|s|min|h|d)?$")
+
+
+@dataclass(frozen=True)
+class PostgresOptions:
+    online: bool = False
+    lock_timeout: str = "5s"  # a DDL that waits longer for its lock fails, rather than queue every query behind it
+    # None: the online default, 0 (no limit): an online migration's long steps (a concurrent
+    # build, VALIDATE) block nobody, and a limit would cancel them half-way on a big table.
+    statement_timeout: str | None = None
+    timeouts_given: bool = False  # lock_timeout or statement_timeout written in codegen.yaml
+
+    @property
+    def sets_timeouts(self) -> bool:
+        """Whether migrations start with SET lock_timeout and SET statement_timeout."""
+        return self.online or self.timeouts_given
+
+    @property
+    def settings(self) -> tuple[tuple[str, str], ...]:
+        if not self.sets_timeouts:
+            return ()
+        return (("lock_timeout", self.lock_timeout), ("statement_timeout", self.statement_timeout or "0"))
 
 
 @dataclass(frozen=True)
@@ -41,6 +65,7 @@ class Project:
     dialect: str
     format: str
     mysql: dict[str, str] = field(default_factory=lambda: dict(MYSQL_OPTIONS))
+    postgresql: PostgresOptions = PostgresOptions()
 
     def shown(self, path: Path) -> str:
         """A path as the user should read it: relative to the project when possible."""
@@ -73,7 +98,7 @@ def load_project(config_path: Path | None, cwd: Path) -> Project:
                            line=1, column=1)
     mysql = _mysql_options(raw, shown)
     for key in raw:
-        if key == "mysql":
+        if key in ("mysql", "postgresql"):
             continue
         if key not in SETTINGS:
             where = locate(shown, raw, (key,), at_key=True)
@@ -104,12 +129,13 @@ def load_project(config_path: Path | None, cwd: Path) -> Project:
     if why:
         where = locate(shown, raw, ("format",))
         raise UserError.at(shown, why, "use `format: sql` (applied with `codegen migrate`)", where.line, where.column)
+    postgresql = _postgres_options(raw, shown, cfg["dialect"], cfg["format"])
     root = config_path.resolve().parent
     migrations = root / cfg["migrations"]
     return Project(
         root=root, config_file=config_path.resolve(), entities=root / cfg["entities"], migrations=migrations,
         snapshot=root / cfg["snapshot"] if cfg["snapshot"] else migrations / "schema.snapshot.json",
-        dialect=cfg["dialect"], format=cfg["format"], mysql=mysql,
+        dialect=cfg["dialect"], format=cfg["format"], mysql=mysql, postgresql=postgresql,
     )
 
 
@@ -131,3 +157,40 @@ def _mysql_options(raw: dict, shown: str) -> dict[str, str]:
                                f"`{MYSQL_OPTIONS[key]}`", None, where.line, where.column)
         options[key] = value
     return options
+
+
+def _postgres_options(raw: dict, shown: str, dialect: str, format_: str) -> PostgresOptions:
+    given = raw.get("postgresql")
+    if given is None:
+        return PostgresOptions()
+    where = locate(shown, raw, ("postgresql",))
+    example = "write `postgresql: {online: true, lock_timeout: 5s}`"
+    if not isinstance(given, dict):
+        raise UserError.at(shown, "`postgresql:` must be a mapping", example, where.line, where.column)
+    if dialect != "postgresql":
+        raise UserError.at(shown, f"`postgresql:` settings apply to PostgreSQL projects, and this one is `dialect: {dialect}`",
+                           "remove them, or set `dialect: postgresql`", where.line, where.column)
+    if format_ != "sql":
+        raise UserError.at(shown, "`postgresql:` settings shape the SQL format's files, and this project writes Alembic "
+                           "revisions", "remove them (use `op.create_index(..., postgresql_concurrently=True)` inside "
+                           "`op.get_context().autocommit_block()` by hand), or use `format: sql`", where.line, where.column)
+    known = ("online", "lock_timeout", "statement_timeout")
+    options = {}
+    for key, value in given.items():
+        at = locate(shown, raw, ("postgresql", key), at_key=key not in known)
+        if key not in known:
+            raise UserError.at(shown, f"unknown setting `postgresql.{key}`",
+                               did_you_mean(str(key), known) or f"known keys: {', '.join(known)}", at.line, at.column)
+        if key == "online":
+            if not isinstance(value, bool):
+                raise UserError.at(shown, "invalid value for `postgresql.online`: expected true or false", None,
+                                   at.line, at.column)
+        else:
+            value = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+            if not isinstance(value, str) or not _TIMEOUT.match(value.strip()):
+                raise UserError.at(shown, f"invalid value for `postgresql.{key}`: expected a duration such as `5s`, "
+                                   "`500ms` or `2min` (`0`: no limit)", None, at.line, at.column)
+            value = value.strip()
+        options[key] = value
+    timeouts_given = "lock_timeout" in options or "statement_timeout" in options
+    return PostgresOptions(**options, timeouts_given=timeouts_given)

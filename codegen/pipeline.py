@@ -47,9 +47,9 @@ class State:
 
     @property
     def hazards(self) -> list[Hazard]:
-        from codegen.render import hazards_of
+        from codegen.render import hazards_as_written
 
-        return hazards_of(list(self.up))
+        return [h for found in hazards_as_written(self.project, self.up) for h in found]
 
     def summary(self) -> str:
         """`2 tables, 14 columns, 5 indexes created`: the counts a developer checks at a glance."""

@@ -74,8 +74,7 @@ def plan(ops: list[Operation], dialect: Dialect, old: Schema | None = None, new:
         ops = [op for op in ops if not isinstance(op, (CreateEnum, DropEnum))]
         if not dialect.enum_values_check:  # the values are in the column's type: its name is nowhere
             ops = [op for op in ops if not isinstance(op, RenameEnum)]
-    ops = [_with_enum_rewrite(op, dialect) if isinstance(op, AlterColumn) and op.enum_values_changed else op
-           for op in ops]
+    ops = [_with_rewrite(op, dialect) if isinstance(op, AlterColumn) and op.type_changed else op for op in ops]
     if dialect.rebuilds_tables and old is not None and new is not None:
         ops = _rebuild_where_needed(ops, old, new)
 
@@ -99,9 +98,13 @@ def plan(ops: list[Operation], dialect: Dialect, old: Schema | None = None, new:
     return ordered
 
 
-def _with_enum_rewrite(op: AlterColumn, dialect: Dialect) -> AlterColumn:
-    old, new = op.old.type.values, op.new.type.values
-    return replace(op, enum_rewrite=(dialect.enum_values_rewrite(old, new), dialect.enum_values_rewrite(new, old)))
+def _with_rewrite(op: AlterColumn, dialect: Dialect) -> AlterColumn:
+    """The op with the planned dialect's word on whether its type change rewrites the table, both ways."""
+    if op.enum_values_changed:
+        old, new = op.old.type.values, op.new.type.values
+        return replace(op, enum_rewrite=(dialect.enum_values_rewrite(old, new), dialect.enum_values_rewrite(new, old)))
+    old, new = op.old.type, op.new.type
+    return replace(op, type_rewrite=(dialect.type_change_rewrite(old, new), dialect.type_change_rewrite(new, old)))
 
 
 def _drop_foreign_key_indexes_last(ops: list[Operation], new: Schema) -> list[Operation]:

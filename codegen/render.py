@@ -59,6 +59,15 @@ def hazards_of(ops: list[Operation]) -> list[Hazard]:
     return [h for op in ops for h in op.hazards()]
 
 
+def hazards_as_written(project, ops) -> list[tuple[Hazard, ...]]:
+    """Each operation's hazards as the project's files write it: PostgreSQL's online forms
+    (`postgresql: {online: true}`) take other locks than the plain ones."""
+    if not (project.dialect == "postgresql" and project.postgresql.online):
+        return [op.hazards() for op in ops]
+    dialect = get_dialect(project.dialect)
+    return [tuple(hazards_of([step for part in dialect.online_parts([op]) for step in part])) for op in ops]
+
+
 def _one_line(text: object) -> str:
     """Keep header text on its comment line: a newline in a message must not end the comment."""
     return " ".join(str(text).split())
@@ -124,19 +133,28 @@ def sql_environment(dialect_name: str) -> Environment:
 
 
 def render_sql(info: MigrationInfo, ops: list[Operation], dialect_name: str, direction: str,
-               notes: tuple = (), table_options: dict[str, str] | None = None) -> str:
-    """One migration file (`up` or `down`) for already planned `ops`; `notes` are likely renames."""
+               notes: tuple = (), table_options: dict[str, str] | None = None, postgresql=None) -> str:
+    """One migration file (`up` or `down`) for already planned `ops`; `notes` are likely renames.
+
+    `postgresql` (config.PostgresOptions) adds the SET lines of its timeouts and, when
+    `online`, writes the non-blocking forms: a transaction of brief locks, then the
+    statements that run on their own (dialects/postgresql_online.py).
+    """
     env = sql_environment(dialect_name)
     dialect = env.globals["d"]
-    hazards = hazards_of(ops)
+    online = postgresql is not None and postgresql.online
+    in_transaction, after = dialect.online_parts(ops) if online else (list(ops), [])
+    hazards = hazards_of(in_transaction + after)
     if not dialect.transactional_ddl and (count := _statement_count(env, ops)) > 1:
         hazards.append(Hazard(
             NON_TRANSACTIONAL, info.name, None,
             f"{dialect.name} commits each of these {count} statements on its own: if one fails, "
             "those before it stay applied; `codegen migrate` then marks the migration dirty and stops, and "
             "`codegen status` says how to finish or undo it by hand"))
+    hazards += dialect.lock_table_hazards(info.name, in_transaction)
     return env.get_template("migration.sql.j2").render(
-        info=info, ops=ops, hazards=hazards, direction=direction, notes=notes,
+        info=info, changes=ops, ops=in_transaction, after=after, hazards=hazards, direction=direction, notes=notes,
+        settings=postgresql.settings if postgresql is not None else (),
         rewrites_tables=any(isinstance(op, _NEEDS_FK_GUARD) for op in ops), table_options=table_options)
 
 

@@ -118,12 +118,16 @@ def _hazard(h: Hazard) -> HazardOut:
 
 
 def build_report(command: str, dialect: str, ops: list[Operation], renames: list[LikelyRename],
-                 problems: list[Finding], up_sql: str | None = None) -> Report:
+                 problems: list[Finding], up_sql: str | None = None,
+                 hazards: list[tuple[Hazard, ...]] | None = None) -> Report:
+    """`hazards`: each operation's, as the files write it (render.hazards_as_written); default op.hazards()."""
+    hazards = hazards if hazards is not None else [op.hazards() for op in ops]
     return Report(
         command=command, dialect=dialect, ok=not problems,
         operations=[OperationOut(kind=type(op).__name__, symbol=op.symbol, description=op.describe(),
-                                 details=list(op.details()), hazards=[_hazard(h) for h in op.hazards()]) for op in ops],
-        hazards=[_hazard(h) for op in ops for h in op.hazards()],
+                                 details=list(op.details()), hazards=[_hazard(h) for h in found])
+                    for op, found in zip(ops, hazards)],
+        hazards=[_hazard(h) for found in hazards for h in found],
         likely_renames=[LikelyRenameOut(table=r.table, old=r.old, new=r.new, hint=r.hint()) for r in renames],
         problems=[ProblemOut(code=p.code, message=p.message, fix=p.fix, files=list(p.files)) for p in problems],
         up_sql=up_sql,
@@ -202,9 +206,27 @@ _RECOVERY = {
 }
 
 
-def lint_findings(chain: list[Migration], since: str | None, pending: list[Operation], root: Path) -> list[Finding]:
+def migration_locks(migration: Migration, dialect) -> tuple[list, list]:
+    """The locks of up.sql's statements, and the lint rules they break that no ACK line accepts."""
+    from codegen.runner.scripts import read_script
+
+    path = migration.review_file
+    if path.suffix != ".sql":
+        return [], []
+    text = path.read_text(encoding="utf-8")
+    # codegen's own header names every type change that rewrites the table; the others need none
+    rewrites = {m["subject"] for m in _HAZARD.finditer(text) if m["kind"] == "table rewrite"} \
+        if text.startswith("-- codegen migration") else None
+    locks, broken = dialect.statement_locks([s.code for s in read_script(path).statements], rewrites)
+    acked = {(m["kind"], m["subject"]) for m in _ACK.finditer(text)}
+    return locks, [b for b in broken if (b.rule, b.subject) not in acked]
+
+
+def lint_findings(chain: list[Migration], since: str | None, pending_hazards: list[Hazard], root: Path,
+                  dialect=None) -> list[Finding]:
+    """Hazards nobody acknowledged, pending or written, and, where `dialect` knows its locks
+    (PostgreSQL), each statement that breaks a lock rule."""
     found = []
-    pending_hazards = [h for op in pending for h in op.hazards()]
     if pending_hazards:
         found.append(Finding("hazard", "pending entity changes have hazards: " + "; ".join(h.line() for h in pending_hazards),
                              "generate the migration, read its HAZARD lines, and acknowledge each with an ACK line"))
@@ -220,4 +242,15 @@ def lint_findings(chain: list[Migration], since: str | None, pending: list[Opera
                 "hazard", f"{item.kind} on {item.subject} is not acknowledged{recovery}",
                 f"a reviewer who accepts it adds the line `{marker} ACK {item.kind}: {item.subject}` to {path.name}, "
                 "then runs `codegen rehash`", (shown,)))
+        if dialect is None:
+            continue
+        for item in migration_locks(migration, dialect)[1]:
+            statement = item.statement
+            shown = str(migration.review_file.relative_to(root)) if migration.review_file.is_relative_to(root) \
+                else str(migration.review_file)
+            found.append(Finding(
+                "lock", f"statement {statement.number} takes {statement.lock} on {statement.table} and "
+                f"{statement.effect}: {item.rule}: {item.why}\n    statement: {statement.text}",
+                f"{item.fix}; or, accepting it, add `-- ACK {item.rule}: {item.subject}` to up.sql and run "
+                "`codegen rehash`", (shown,)))
     return found

@@ -165,8 +165,13 @@ class PostgresDatabase(Database):
             conn.execute(f"DROP SCHEMA IF EXISTS {self.schema_name} CASCADE")
 
     def apply(self, sql: str) -> None:
+        from codegen.runner.scripts import parse_script
+
         with self._connect() as conn:
-            conn.execute(sql)  # no parameters: the whole script goes as one simple query
+            # no parameters: the whole script goes as one simple query, except the statements an
+            # online file runs on their own after COMMIT
+            for piece in parse_script(sql, None).pieces(sql):
+                conn.execute(piece)
 
     def engine(self):
         import sqlalchemy as sa

@@ -133,7 +133,7 @@ class MigrationMachine(RuleBasedStateMachine):
         super().__init__()
         self.folder = Path(tempfile.mkdtemp(prefix="codegen-sm-"))
         self.project = Project(self.folder)
-        self.project.write("codegen.yaml", f"dialect: {self.dialect}\n")
+        self.project.write("codegen.yaml", f"dialect: {self.dialect}\n{self.config_extra}")
         self.db = type(self).database_factory(self.folder)
         self.tables: dict[str, Tbl] = {}
         self.counter = itertools.count(1)
@@ -141,6 +141,7 @@ class MigrationMachine(RuleBasedStateMachine):
         self.epoch = 1767225600
 
     dialect = "sqlite"
+    config_extra = ""  # more of codegen.yaml
 
     def teardown(self):
         self.db.close_engine()
@@ -475,6 +476,16 @@ class PostgresMachine(MigrationMachine):
         return db
 
 
+class OnlinePostgresMachine(MigrationMachine):
+    """The same changes in PostgreSQL's online forms: concurrent index builds after COMMIT,
+    constraints NOT VALID then validated, NOT NULL through a validated check. (Not a subclass of
+    PostgresMachine: hypothesis's settings, applied to that class, would be inherited.)"""
+
+    dialect = "postgresql"
+    config_extra = "postgresql: {online: true}\n"
+    database_factory = staticmethod(PostgresMachine.database_factory)
+
+
 _SETTINGS = settings(max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None,
                      suppress_health_check=list(HealthCheck))
 
@@ -498,6 +509,12 @@ def test_random_changes_on_sqlite():
 def test_random_changes_on_postgresql():
     require_postgres()
     _SETTINGS(PostgresMachine).TestCase().runTest()
+
+
+@pytest.mark.postgres
+def test_random_changes_on_postgresql_online():
+    require_postgres()
+    settings(_SETTINGS, max_examples=max(10, EXAMPLES // 2))(OnlinePostgresMachine).TestCase().runTest()
 
 
 def test_random_changes_on_mysql():

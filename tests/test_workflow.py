@@ -216,9 +216,12 @@ def test_lint_wants_hazards_acknowledged(pg_repo):
     assert result.exit_code == 1
     assert "data loss on customer.name is not acknowledged" in result.output
     assert "-- ACK data loss: customer.name" in result.output
+    # PostgreSQL's lock lint: DROP COLUMN waits for ACCESS EXCLUSIVE, and nothing sets lock_timeout
+    assert "takes ACCESS EXCLUSIVE on customer" in result.output and "-- ACK no lock timeout: customer" in result.output
     up = pg_repo.migrations()[-1] / "up.sql"
     text = up.read_text().replace("-- HAZARD not reversible", "-- ACK data loss: customer.name -- nobody reads it\n"
-                                  "-- ACK not reversible: customer.name\n-- HAZARD not reversible")
+                                  "-- ACK not reversible: customer.name\n-- ACK no lock timeout: customer\n"
+                                  "-- HAZARD not reversible")
     up.write_text(text)
     assert pg_repo.run("lint").exit_code == 0
     assert pg_repo.run("check").exit_code == 1  # the edit is seen ...

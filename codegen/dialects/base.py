@@ -71,6 +71,21 @@ class Dialect:
     foreign_keys_need_index: ClassVar[bool] = False  # the index a foreign key uses cannot be dropped
     boolean_literals: ClassVar[tuple[str, str]] = ("FALSE", "TRUE")
 
+    def online_parts(self, ops: list) -> tuple[list, list]:
+        """`ops` as the non-blocking forms: what runs in the migration's transaction, and the
+        statements that run on their own after it (`postgresql: {online: true}`; config.py
+        allows it on PostgreSQL only)."""
+        return list(ops), []
+
+    def statement_locks(self, statements: list[str], rewrites: set[str] | None = None) -> tuple[list, list]:
+        """Each statement's table lock, and the lint rules broken (dialects/postgresql_locks.py);
+        nothing where no such rules are known."""
+        return [], []
+
+    def lock_table_hazards(self, migration: str, ops: list) -> list:
+        """Hazards of a transaction that takes more locks than a default server can hold."""
+        return []
+
     def unsigned_check_sql(self, column: str) -> str | None:
         """The check that keeps `unsigned: true` values at 0 or above; None where the integer type
         itself can be UNSIGNED."""
@@ -84,6 +99,14 @@ class Dialect:
 
         kept = [v for v in new if v in old]
         return None if kept == list(old) else ENUM_TYPE_REBUILT
+
+    def type_change_rewrite(self, old, new) -> str | None:
+        """Why changing a column from type `old` to `new` rewrites the table, for its TABLE_REWRITE
+        hazard; None when the database changes only its catalog (operations.rewrite_free)."""
+        from codegen.operations import rewrite_free
+        from codegen.operations.columns import TYPE_REWRITTEN
+
+        return None if rewrite_free(old, new) else TYPE_REWRITTEN
 
     def schema_problems(self, schema) -> list:
         """Input errors (errors.Problem) for what the entities ask and this database cannot hold."""
@@ -218,6 +241,9 @@ class Dialect:
     def reflected_autoincrement(self, conn, table: str, column: dict) -> bool:
         """Whether the Inspector's `column` of `table` generates its values (codegen's autoincrement)."""
         return column.get("identity") is not None
+
+    def before_running_after_commit(self, conn, statements) -> None:
+        """Make the statements after an online file's COMMIT safe to run again (see PostgreSQL's)."""
 
     def run_script(self, engine, sql: str) -> None:
         """Run a whole migration file, its own BEGIN/COMMIT included."""

@@ -21,6 +21,7 @@ class SqlFormat(OutputFormat):
 
         up = list(state.up)
         folder = project.migrations / info.name
-        settings = {"table_options": project.mysql} if project.dialect == "mysql" else {}
+        settings = {"table_options": project.mysql} if project.dialect == "mysql" else \
+            {"postgresql": project.postgresql} if project.dialect == "postgresql" else {}
         return {folder / "up.sql": render_sql(info, up, project.dialect, "up", state.likely_renames, **settings),
                 folder / "down.sql": render_sql(info, down_operations(up), project.dialect, "down", **settings)}

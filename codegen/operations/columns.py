@@ -10,6 +10,7 @@ from codegen.operations.base import DATA_LOSS, LONG_LOCK, NOT_REVERSIBLE, TABLE_
 from codegen.operations.values import fill_value, rewrite_free, widens
 
 ENUM_TYPE_REBUILT = "the enum type is rebuilt and the column cast to it"
+TYPE_REWRITTEN = "changing the type rewrites the table under an exclusive lock"
 
 @dataclass(frozen=True)
 class AddColumn(Operation):
@@ -79,10 +80,14 @@ class AlterColumn(Operation):
     # Why changing the enum values rewrites the table on the planned database, up and down
     # (None: in place), from the dialect's enum_values_rewrite; unplanned, as on PostgreSQL.
     enum_rewrite: tuple[str | None, str | None] | None = field(default=None, compare=False)
+    # The same for any other type change, from the dialect's type_change_rewrite; unplanned:
+    # rewrite_free's answer, with TYPE_REWRITTEN.
+    type_rewrite: tuple[str | None, str | None] | None = field(default=None, compare=False)
 
     def inverse(self) -> "AlterColumn":
         return AlterColumn(self.table, self.new, self.old, self.partial_indexes,
-                           self.enum_rewrite[::-1] if self.enum_rewrite else None)
+                           self.enum_rewrite[::-1] if self.enum_rewrite else None,
+                           self.type_rewrite[::-1] if self.type_rewrite else None)
 
     @property
     def type_changed(self) -> bool:
@@ -187,8 +192,12 @@ class AlterColumn(Operation):
                 if not self.narrowing and not widens(self.old.type, self.new.type):
                     found.append(Hazard(DATA_LOSS, self.table, col,
                                         f"{change} may truncate values or fail on rows that do not convert"))
-                if not rewrite_free(self.old.type, self.new.type):
-                    found.append(Hazard(TABLE_REWRITE, self.table, col, "changing the type rewrites the table under an exclusive lock"))
+                if self.type_rewrite is not None:
+                    rewrite = self.type_rewrite[0]
+                else:
+                    rewrite = None if rewrite_free(self.old.type, self.new.type) else TYPE_REWRITTEN
+                if rewrite:
+                    found.append(Hazard(TABLE_REWRITE, self.table, col, rewrite))
         if self.nullable_changed and not self.new.nullable:
             found.append(Hazard(LONG_LOCK, self.table, col, "SET NOT NULL scans the whole table under an exclusive lock"))
         return tuple(found)

@@ -12,6 +12,9 @@ from codegen.operations.base import LONG_LOCK, Constraint, Hazard, Operation, co
 class CreateIndex(Operation):
     table: str
     index: Index
+    # PostgreSQL's online form (dialects/postgresql_online.py): built without blocking writes,
+    # outside any transaction.
+    concurrently: bool = False
     symbol: ClassVar[str] = "+"
 
     def inverse(self) -> "DropIndex":
@@ -23,6 +26,8 @@ class CreateIndex(Operation):
         return f"create {kind} {self.index.name} on {self.table} ({', '.join(self.index.columns)}){where}"
 
     def hazards(self) -> tuple[Hazard, ...]:
+        if self.concurrently:
+            return ()
         # Indexes of a new table are part of CreateTable: this one is built on a table with rows.
         return (Hazard(LONG_LOCK, self.table, None,
                        f"building {self.index.name} blocks writes to the table until it is done"),)
@@ -32,6 +37,7 @@ class CreateIndex(Operation):
 class DropIndex(Operation):
     table: str
     index: Index
+    concurrently: bool = False  # as CreateIndex's
     symbol: ClassVar[str] = "-"
 
     def inverse(self) -> CreateIndex:
@@ -48,6 +54,9 @@ class AddConstraint(Operation):
     # True for a foreign key of a table this migration creates, added once every table exists
     # (the planner breaks reference cycles so): the table has no rows to check yet.
     new_table: bool = False
+    # PostgreSQL's online form: added NOT VALID (new rows are checked, existing ones are not
+    # scanned), and validated by a ValidateConstraint after the transaction.
+    not_valid: bool = False
     symbol: ClassVar[str] = "+"
 
     def inverse(self) -> "DropConstraint":
@@ -59,7 +68,7 @@ class AddConstraint(Operation):
         return f"add {constraint_kind(c)} {c.name} on {self.table}{target}"
 
     def hazards(self) -> tuple[Hazard, ...]:
-        if self.new_table:
+        if self.new_table or self.not_valid:
             return ()
         broken = {PrimaryKey: "two rows hold the same key, or a NULL", UniqueConstraint: "two rows hold the same value",
                   ForeignKey: "a row references a missing parent", Check: "a row breaks the check"}
@@ -73,6 +82,7 @@ class DropConstraint(Operation):
     table: str
     constraint: Constraint
     new_table: bool = False  # as AddConstraint's: the inverse of one the planner deferred
+    if_exists: bool = False  # a step that may run twice (online forms, run again after a failure)
     symbol: ClassVar[str] = "-"
 
     def inverse(self) -> AddConstraint:

@@ -111,7 +111,12 @@ def migrate(runner: Runner, to: str | None, dry_run: bool) -> Outcome:
         total = 0
         while True:
             status = runner.status()
-            runner.refuse_problems(status)
+            unfinished = _unfinished(runner, status, "up")
+            runner.refuse_problems(_without(status, "unfinished-up"))
+            if unfinished:
+                total = max(total, len(ran) + len(status.pending) + 1)
+                runner.step(unfinished, "up", len(ran) + 1, total, ran, finishing=True)
+                continue
             todo = [m for m in status.pending if runner.chain.index(m) <= last]
             if not todo:
                 break
@@ -146,11 +151,28 @@ def rollback(runner: Runner, steps: int | None, to: str | None, dry_run: bool) -
     ran: list[Ran] = []
     with runner.locked():
         status = runner.status()
-        runner.refuse_problems(status)
+        unfinished = _unfinished(runner, status, "down")
+        runner.refuse_problems(_without(status, "unfinished-down"))
+        if unfinished:  # the rollback that stopped after its COMMIT counts as the first step
+            runner.step(unfinished, "down", 1, 1, ran, finishing=True)
+            steps = None if steps is None else steps - 1
+            status = runner.status()
+            if keep is None and not steps:
+                return Outcome(status, tuple(ran))
         undo = to_undo(status)
         for number, migration in enumerate(undo, 1):
             runner.step(migration, "down", number, len(undo), ran)
     return Outcome(runner.status(), tuple(ran))
+
+
+def _unfinished(runner: Runner, status: Status, direction: str) -> Migration | None:
+    """The migration whose `direction` file stopped after its COMMIT, for the command that finishes it."""
+    names = {name for f in status.problems if f.code == f"unfinished-{direction}" for name in f.files}
+    return next((m for m in runner.chain if m.name in names), None)
+
+
+def _without(status: Status, code: str) -> Status:
+    return replace(status, problems=tuple(f for f in status.problems if f.code != code))
 
 
 def stamp(runner: Runner, to: str) -> tuple[Outcome, list[str], list[str]]:
@@ -218,6 +240,9 @@ def _dry_run(runner: Runner, migrations: list[Migration], direction: str, create
             parts.append(f"-- codegen {record} {migration.id} in {history_table.HISTORY_TABLE} here, "
                          "in the same transaction")
             parts.append(script.commit.text)
+            if script.runs_after_commit:
+                parts.append("-- codegen runs each statement below on its own (the row above says so until the "
+                             f"last has run), then {'marks it clean' if direction == 'up' else 'deletes the row'}")
             parts += [s.text for s in script.after]
         else:
             parts.append(f"-- codegen {record if direction == 'down' else 'records'} {migration.id} in "

@@ -8,6 +8,12 @@ together or not at all. A file edited into another shape (statements outside
 the transaction, several transactions, none at all, as `CREATE INDEX
 CONCURRENTLY` needs) is run as written, one statement at a time, with the
 history row marked dirty until the last statement has run.
+
+PostgreSQL's online files (`postgresql: {online: true}`) add statements after
+COMMIT that each run on their own. The runner commits the history row, marked
+dirty, with the transaction, and marks it clean after the last of them; since
+each may run twice, a run that stopped among them is finished by running them
+all again.
 """
 
 from __future__ import annotations
@@ -57,6 +63,21 @@ class Script:
     def statements(self) -> tuple[Statement, ...]:
         return self.before + self.body + self.after
 
+    @property
+    def runs_after_commit(self) -> bool:
+        """Whether changes follow the transaction (an online file), each run on its own."""
+        return self.transactional and any(s.kind == "change" for s in self.after)
+
+    def pieces(self, text: str) -> list[str]:
+        """What a client sends one request at a time to run `text` (this script's file) as written:
+        the whole file, or, when statements follow the transaction, the file up to COMMIT and then
+        each of them (a request of several statements is one transaction to PostgreSQL, where
+        CREATE INDEX CONCURRENTLY fails)."""
+        if not self.runs_after_commit:
+            return [text]
+        start = text.index(self.commit.text) + len(self.commit.text)
+        return [text[:start]] + [s.code for s in self.after]
+
 
 def read_script(path: Path) -> Script:
     return parse_script(path.read_text(encoding="utf-8"), path)
@@ -73,8 +94,7 @@ def parse_script(text: str, path: Path) -> Script:
     commits = [i for i, k in enumerate(kinds) if k == "commit"]
     if len(begins) == 1 and len(commits) == 1 and begins[0] < commits[0]:
         first, last = begins[0], commits[0]
-        outside = kinds[:first] + kinds[last + 1:]
-        if all(k == "setting" for k in outside):
+        if all(k == "setting" for k in kinds[:first]):
             return Script(path, True, tuple(statements[:first]), tuple(statements[first + 1:last]),
                           tuple(statements[last + 1:]), statements[first], statements[last])
     return Script(path, False, (), tuple(statements), ())

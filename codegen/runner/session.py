@@ -10,6 +10,9 @@ Safety comes from three rules, each proven by tests on real servers:
 - A migration and its history row commit in one transaction; a migration that
   cannot run in one (scripts.py) is recorded as dirty first and marked clean
   after its last statement, so an interruption is never mistaken for success.
+  An online file's statements after COMMIT each may run twice: its row commits
+  with the transaction, dirty and marked "after COMMIT" (status.py), and the
+  next `migrate` (or `rollback`, for a down) runs them all again.
 """
 
 from __future__ import annotations
@@ -153,12 +156,18 @@ class Runner:
 
     # -- running one migration ------------------------------------------------------------------
 
-    def step(self, migration: Migration, direction: str, number: int, total: int, ran: list[Ran]) -> None:
+    def step(self, migration: Migration, direction: str, number: int, total: int, ran: list[Ran],
+             finishing: bool = False) -> None:
         """Run one migration between its progress events; `ran` gains it unless another runner
-        applied it first. A failure carries what ran before it."""
+        applied it first. A failure carries what ran before it. `finishing`: only the statements
+        after COMMIT of a run that stopped among them."""
         self.on_event(Event("start", migration=migration, direction=direction, number=number, total=total))
         try:
-            elapsed = self.run(migration, direction)
+            if finishing:
+                script = read_script(migration.path / f"{direction}.sql")
+                elapsed = self._run_after_commit(migration, script, direction, time.monotonic())
+            else:
+                elapsed = self.run(migration, direction)
         except Failed as exc:
             raise Failed(exc.finding, tuple(ran)) from None
         if elapsed is not None:
@@ -178,6 +187,7 @@ class Runner:
         return recorded if direction == "up" else not recorded
 
     def _run_in_transaction(self, migration: Migration, script: Script, direction: str) -> int | None:
+        later = script.runs_after_commit  # then the row commits dirty, and is marked clean after them
         try:
             for statement in script.before:
                 self.conn.exec_driver_sql(statement.code)
@@ -190,20 +200,55 @@ class Runner:
                 for number, statement in enumerate(script.body, 1):
                     self._execute(migration, script, number, statement, direction, in_transaction=True)
                 elapsed = _ms(started)
+                marker = after_commit_marker(migration.name, direction) if later else None
                 if direction == "up":
                     history_table.record(self.conn, migration.id, migration.name, self.checksums[migration.id],
-                                         __version__, execution_ms=elapsed)
+                                         __version__, execution_ms=elapsed, dirty=later)
+                    if later:
+                        history_table.mark_dirty(self.conn, migration.id, marker)
+                elif later:
+                    history_table.mark_dirty(self.conn, migration.id, marker)
                 else:
                     history_table.delete(self.conn, migration.id)
                 self.commit()
-                return elapsed
             except BaseException:
                 self.roll_back()
                 raise
         finally:
-            for statement in script.after:
-                with contextlib.suppress(sa.exc.DBAPIError):
-                    self.conn.exec_driver_sql(statement.code)
+            if not later:
+                for statement in script.after:
+                    with contextlib.suppress(sa.exc.DBAPIError):
+                        self.conn.exec_driver_sql(statement.code)
+        if later:
+            return self._run_after_commit(migration, script, direction, started)
+        return elapsed
+
+    def _run_after_commit(self, migration: Migration, script: Script, direction: str, started: float) -> int:
+        """The statements after an online file's COMMIT, each on its own; then the row is clean
+        (or, for a down, gone). A failure leaves the row dirty with the statement, and the next
+        run runs them all again."""
+        self.dialect.before_running_after_commit(self.conn, script.after)
+        marker = after_commit_marker(migration.name, direction)
+        total = len(script.after)
+        for number, statement in enumerate(script.after, 1):
+            try:
+                self.conn.exec_driver_sql(statement.code)
+            except sa.exc.DBAPIError as exc:
+                reason = " ".join(str(exc.orig).split())
+                shown = _shown(statement)
+                history_table.mark_dirty(self.conn, migration.id,
+                                         f"{marker}: statement {number} of {total}: {shown}: {reason}")
+                command = "migrate" if direction == "up" else "rollback"
+                raise Failed(Finding(
+                    f"unfinished-{direction}",
+                    f"statement {number} of the {total} after COMMIT failed: {reason}"
+                    f"\n    statement: {shown}\n    the transaction before it committed; the history marks the "
+                    "migration unfinished",
+                    f"fix the cause (for a unique index: the duplicate rows; for a timeout: the blocking session), "
+                    f"then run `codegen {command}` again: it runs the statements after COMMIT again, each may run "
+                    "twice, and an index a failed build left INVALID is dropped and built again",
+                    (self.project.shown(script.path),)), ()) from None
+        return self._finished(migration, direction, _ms(started))
 
     def _run_statement_by_statement(self, migration: Migration, script: Script, direction: str) -> int | None:
         self.begin()
@@ -223,7 +268,10 @@ class Runner:
         started = time.monotonic()
         for number, statement in enumerate(script.body, 1):
             self._execute(migration, script, number, statement, direction, in_transaction=False)
-        elapsed = _ms(started)
+        return self._finished(migration, direction, _ms(started))
+
+    def _finished(self, migration: Migration, direction: str, elapsed: int) -> int:
+        """Mark a migration that ran outside one transaction done: its row clean, or, for a down, gone."""
         if direction == "up":
             history_table.finish(self.conn, migration.id, elapsed)
         else:
@@ -238,8 +286,7 @@ class Runner:
             reason = " ".join(str(exc.orig).split())
             file = f"{migration.name}/{direction}.sql"
             where = f"{file} statement {number} of {len(script.body)}"
-            shown = " ".join(statement.code.split())
-            shown = shown if len(shown) <= 300 else shown[:297] + "..."
+            shown = _shown(statement)
             if in_transaction:
                 self.roll_back()
                 raise Failed(Finding(
@@ -255,6 +302,20 @@ class Runner:
                 f"finish or undo the migration by hand, then record the outcome with `codegen stamp {migration.id}` "
                 f"(all applied) or `codegen stamp {migration.parent or BASE}` (none); `codegen status` shows it",
                 (self.project.shown(script.path),)), ()) from None
+
+
+def after_commit_marker(name: str, direction: str) -> str:
+    """The failed_statement of a row whose file ran up to COMMIT, and not yet every statement
+    after it (status.py reads it back)."""
+    return f"{name}/{direction}.sql: {AFTER_COMMIT}"
+
+
+AFTER_COMMIT = "the statements after COMMIT"
+
+
+def _shown(statement: Statement) -> str:
+    shown = " ".join(statement.code.split())
+    return shown if len(shown) <= 300 else shown[:297] + "..."
 
 
 def _ms(started: float) -> int:

@@ -82,6 +82,18 @@ def compare(chain: list[Migration], rows: list[Row], checksums: dict[str, str],
 
 
 def _dirty(row: Row, migration: Migration | None) -> Finding:
+    from codegen.runner.session import after_commit_marker
+
+    for direction, command in (("up", "migrate"), ("down", "rollback")):
+        marker = after_commit_marker(row.name, direction)
+        if row.failed_statement and row.failed_statement.startswith(marker):
+            stopped = row.failed_statement[len(marker):].lstrip(": ")
+            return Finding(
+                f"unfinished-{direction}",
+                f"{direction}.sql committed its transaction, but not every statement after COMMIT has run"
+                + (f"; it stopped at {stopped}" if stopped else " (the process ended before they did)"),
+                f"run `codegen {command}` again: it runs them again (each may run twice), dropping an index a "
+                "failed build left INVALID first", (row.name,))
     stopped = f"stopped at: {row.failed_statement}" if row.failed_statement else \
         "was interrupted (the process ended before it finished)"
     parent = migration.parent if migration is not None and migration.parent else "base"
