@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -152,11 +152,15 @@ def test_generated_data_reaches_the_fast_path_often_enough():
     """A guard on the test above: its generator must make valid entities, not only junk."""
     accepted = 0
 
-    @settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+    # Hypothesis draws some values from the constants of every module loaded, so the same seed
+    # makes other data in a whole-suite run than alone (15 of 200 accepted alone, 8 in some whole
+    # runs): the guard asks for a rate, 2%, over enough examples that it does not hang on that.
+    @settings(max_examples=1000, deadline=None, derandomize=True, database=None, phases=[Phase.generate],
+              suppress_health_check=[HealthCheck.too_slow])
     @given(ENTITY)
     def count(data):
         nonlocal accepted
         accepted += specs.entity(data) is not None
 
     count()
-    assert accepted >= 10
+    assert accepted >= 20
