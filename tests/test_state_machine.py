@@ -514,7 +514,7 @@ def test_random_changes_on_postgresql():
 @pytest.mark.postgres
 def test_random_changes_on_postgresql_online():
     require_postgres()
-    settings(_SETTINGS, max_examples=max(10, EXAMPLES // 2))(OnlinePostgresMachine).TestCase().runTest()
+    settings(_SETTINGS, max_examples=max(10, EXAMPLES // 4))(OnlinePostgresMachine).TestCase().runTest()
 
 
 def test_random_changes_on_mysql():

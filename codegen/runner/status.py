@@ -42,8 +42,26 @@ def compare(chain: list[Migration], rows: list[Row], checksums: dict[str, str],
     by_id = {m.id: m for m in chain}
     recorded = {r.id: r for r in rows if r.id in by_id and by_id[r.id].name == r.name}
     problems: list[Finding] = []
+    # A squash stands for the migrations it replaces: a database that applied them all holds it.
+    row_ids = {r.id for r in rows}
+    covered = {rid for m in chain for rid in m.replaces}
+    for squash in (m for m in chain if m.replaces and m.id not in recorded):
+        held = [rid for rid in squash.replaces if rid in row_ids]
+        if len(held) == len(squash.replaces):
+            recorded[squash.id] = next(r for r in rows if r.id == squash.id)
+        elif held:
+            missing = [rid for rid in squash.replaces if rid not in row_ids]
+            problems.append(Finding(
+                "squashed-partly", f"this database applied only some of the {len(squash.replaces)} migrations "
+                f"{squash.name} replaces (not {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''})",
+                f"apply the rest with a checkout from before the squash (`codegen migrate --to {squash.replaces[-1]}` "
+                "there), then run this one; or, if the database already holds their schema, `codegen stamp "
+                f"{squash.id}`", (squash.name,)))
     head = chain[-1].id if chain else ""
     for row in rows:
+        if row.id in covered and row.id not in recorded or (row.id in covered and by_id.get(row.id) is not None
+                                                            and by_id[row.id].name != row.name):
+            continue  # a replaced migration's own row
         migration = by_id.get(row.id)
         if row.dirty:
             problems.append(_dirty(row, migration))
@@ -64,7 +82,7 @@ def compare(chain: list[Migration], rows: list[Row], checksums: dict[str, str],
                     "restore the migration from version control (an applied migration must never be deleted)",
                     (row.name,)))
         elif row.checksum != checksums[row.id]:
-            up_sql = shown(migration.path / "up.sql")
+            up_sql = shown(migration.source("up"))
             problems.append(Finding(
                 "applied-changed", "changed after it was applied to this database",
                 f"restore the file as it was applied (see `git log -p -- {up_sql}`); if the database "
@@ -91,7 +109,7 @@ def _dirty(row: Row, migration: Migration | None) -> Finding:
             return Finding(
                 f"unfinished-{direction}",
                 f"{direction}.sql committed its transaction, but not every statement after COMMIT has run"
-                + (f"; it stopped at {stopped}" if stopped else " (the process ended before they did)"),
+                + (f"; it stopped at {stopped}" if stopped else " (the process ended before they did, or a runner is running them now)"),
                 f"run `codegen {command}` again: it runs them again (each may run twice), dropping an index a "
                 "failed build left INVALID first", (row.name,))
     stopped = f"stopped at: {row.failed_statement}" if row.failed_statement else \
