@@ -107,7 +107,7 @@ def generate(ctx: click.Context, message: str | None, allow_drop_all: bool, onli
         write_migration(planned)
     keep_parsed(state)
     project = state.project
-    files = " (up.sql, down.sql)" if project.format == "sql" else ""
+    files = " (up.sql, down.sql)" if project.format == "sql" and project.layout == "codegen" else ""
     click.echo(f"Created {_written(planned)}{files} and updated {project.shown(project.snapshot)}")
     if not ctx.obj.quiet:
         _print_changes(state)
@@ -127,10 +127,13 @@ def _online(project, online: bool):
 
 
 def _written(planned) -> str:
-    """Where a new migration is, as the user sees it: the folder of its SQL files, or the revision file."""
+    """Where a new migration is, as the user sees it: the folder of its SQL files, the revision file,
+    or a layout's files."""
     project = planned.state.project
     first = next(iter(planned.files))
-    return f"{project.shown(first.parent)}/" if project.format == "sql" else project.shown(first)
+    if project.format == "sql" and project.layout == "codegen":
+        return f"{project.shown(first.parent)}/"
+    return ", ".join(project.shown(path) for path in planned.files)
 
 
 @cli.command()
@@ -195,11 +198,11 @@ def _print_locks(state, since: str | None) -> None:
     from codegen.report import migration_locks
 
     dialect = get_dialect(state.project.dialect)
-    for migration in ordered_chain(list_migrations(state.project.migrations)):
+    for migration in ordered_chain(list_migrations(state.project.migrations, state.project.layout)):
         if since is not None and migration.id <= since:
             continue
-        locks, _ = migration_locks(migration, dialect)
-        click.echo(f"{migration.name}/up.sql")
+        locks, _ = migration_locks(migration, dialect, state.project.layout)
+        click.echo(state.project.shown(migration.review_file))
         for lock in locks:
             held = f"{lock.lock} on {lock.table}" if lock.lock else "no lock on a table with rows"
             click.echo(f"  {lock.number:>3}  {held}, {lock.effect}: {lock.text}")
@@ -210,10 +213,11 @@ def _lint(state, since):
     from codegen.integrity import ordered_chain
     from codegen.report import lint_findings
 
-    chain = ordered_chain(list_migrations(state.project.migrations))
+    chain = ordered_chain(list_migrations(state.project.migrations, state.project.layout))
     from codegen.dialects import get_dialect
 
-    return lint_findings(chain, since, state.hazards, state.project.root, get_dialect(state.project.dialect))
+    return lint_findings(chain, since, state.hazards, state.project.root, get_dialect(state.project.dialect),
+                         state.project.layout)
 
 
 def _echo_report(command: str, state, found, up_sql: str | None = None, markdown: bool = False) -> None:
@@ -241,7 +245,7 @@ def verify(ctx: click.Context, url: str | None) -> None:
 
     state = load_state(project_of(ctx))
     project = state.project
-    migrations = list_migrations(project.migrations)
+    migrations = list_migrations(project.migrations, project.layout)
     chain_problems = check_chain(migrations, state.snapshot.migration, project.shown(project.snapshot))
     for finding in chain_problems:
         show_problem(finding)
@@ -308,6 +312,36 @@ def sql(ctx: click.Context, migration: str, down: bool) -> None:
 
     project = project_of(ctx)
     click.echo(migration_sql(project, find_migration(project, migration), down), nl=False)
+
+
+@cli.command()
+@click.argument("layout", type=click.Choice(["codegen", "dbmate", "golang-migrate", "flyway", "yoyo", "postgrator"]))
+@click.pass_context
+def relayout(ctx: click.Context, layout: str) -> None:
+    """Move every migration to LAYOUT's files and set `layout:` in codegen.yaml, in one change."""
+    from codegen.loader.yaml_source import read_yaml
+    from codegen.relayout import relayout as rewrite
+
+    project = project_of(ctx)
+    text = project.config_file.read_text(encoding="utf-8")
+    raw = read_yaml(text, project.shown(project.config_file)) or {}
+    folder, moved = rewrite(project, layout, text, migrations_given=bool(raw.get("migrations")))
+    say(ctx, f"Moved {moved} migration{'s' if moved != 1 else ''} to `layout: {layout}` in {project.shown(folder)}; "
+             f"codegen.yaml says so")
+
+
+@cli.command()
+@click.option("--to", metavar="ID", help="The last migration to replace (default: all of them).")
+@click.option("-m", "--message", help="What the squash is called (default: squashed).")
+@click.pass_context
+def squash(ctx: click.Context, to: str | None, message: str | None) -> None:
+    """Replace the migrations up to ID with one that creates the same schema; databases that applied
+    them all are up to date with it."""
+    from codegen.squash import squash as rewrite
+
+    project = project_of(ctx)
+    name, count = rewrite(project, to, message)
+    say(ctx, f"Replaced {count} migrations with {name}; the snapshot is unchanged")
 
 
 @cli.command()

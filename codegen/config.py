@@ -25,6 +25,7 @@ SETTINGS: dict[str, tuple[str | None, tuple[str, ...] | None]] = {
     "snapshot": (None, None),  # default: <migrations>/schema.snapshot.json
     "dialect": ("postgresql", ("postgresql", "sqlite", "mysql")),
     "format": ("sql", ("sql", "alembic")),
+    "layout": ("codegen", ("codegen", "dbmate", "golang-migrate", "flyway", "yoyo", "postgrator")),
 }
 # `mysql:` settings: the options of every table a migration creates on MySQL.
 MYSQL_OPTIONS = {"engine": "InnoDB", "charset": "utf8mb4", "collation": "utf8mb4_unicode_ci"}
@@ -66,6 +67,7 @@ class Project:
     format: str
     mysql: dict[str, str] = field(default_factory=lambda: dict(MYSQL_OPTIONS))
     postgresql: PostgresOptions = PostgresOptions()
+    layout: str = "codegen"  # formats/layouts.py
 
     def shown(self, path: Path) -> str:
         """A path as the user should read it: relative to the project when possible."""
@@ -130,13 +132,30 @@ def load_project(config_path: Path | None, cwd: Path) -> Project:
         where = locate(shown, raw, ("format",))
         raise UserError.at(shown, why, "use `format: sql` (applied with `codegen migrate`)", where.line, where.column)
     postgresql = _postgres_options(raw, shown, cfg["dialect"], cfg["format"])
+    _check_layout(raw, shown, cfg, postgresql)
     root = config_path.resolve().parent
-    migrations = root / cfg["migrations"]
+    from codegen.formats.layouts import LAYOUTS
+
+    migrations = root / (raw.get("migrations") or LAYOUTS[cfg["layout"]].folder)
     return Project(
         root=root, config_file=config_path.resolve(), entities=root / cfg["entities"], migrations=migrations,
         snapshot=root / cfg["snapshot"] if cfg["snapshot"] else migrations / "schema.snapshot.json",
-        dialect=cfg["dialect"], format=cfg["format"], mysql=mysql, postgresql=postgresql,
+        dialect=cfg["dialect"], format=cfg["format"], mysql=mysql, postgresql=postgresql, layout=cfg["layout"],
     )
+
+
+def _check_layout(raw: dict, shown: str, cfg: dict, postgresql: PostgresOptions) -> None:
+    if cfg["layout"] == "codegen":
+        return
+    where = locate(shown, raw, ("layout",))
+    if cfg["format"] != "sql":
+        raise UserError.at(shown, f"`layout: {cfg['layout']}` arranges SQL files, and this project writes Alembic "
+                           "revisions", "remove `layout:`, or use `format: sql`", where.line, where.column)
+    if postgresql.online:
+        raise UserError.at(shown, f"`postgresql: {{online: true}}` writes statements that must run one at a time after "
+                           f"COMMIT, which {cfg['layout']} cannot run (it sends a file as one request)",
+                           "use `layout: codegen` (run by `codegen migrate`) for online migrations, or leave out "
+                           "`online`", where.line, where.column)
 
 
 def _mysql_options(raw: dict, shown: str) -> dict[str, str]:

@@ -37,7 +37,9 @@ def find_drift(project: Project, url: str | None, target: str) -> Drift:
     if not url:
         raise UserError.at("--db", "no database to compare", f"pass `--db {dialect.example_url}` or set CODEGEN_DATABASE_URL")
     want, against = _wanted(project, target)
-    ignore = (*BOOKKEEPING, *(t.name for t in want.tables if t.external))
+    from codegen.formats.layouts import LAYOUTS
+
+    ignore = (*BOOKKEEPING, *LAYOUTS[project.layout].bookkeeping, *(t.name for t in want.tables if t.external))
     reflected = read_database(dialect, url, ignore)
     comparison = compare(aligned(reflected.schema, want, dialect), want, values_needed=False)
     ops = plan(comparison.ops, dialect, comparison.renamed_old, want)

@@ -121,6 +121,11 @@ def _load_entities(project: Project, remember: bool) -> tuple[Schema, bytes | No
     return schema, parsed_cache, tuple(parsed.digests)
 
 
+def state_between(project: Project, snapshot: Snapshot, schema: Schema) -> State:
+    """`schema` against `snapshot`, planned for the project's output format (squash: from nothing)."""
+    return _compared(project, snapshot, schema)
+
+
 def _compared(project: Project, snapshot: Snapshot, schema: Schema) -> State:
     old = snapshot.schema.tables
     if len(old) == len(schema.tables) and all(a is b for a, b in zip(old, schema.tables)):
@@ -157,7 +162,7 @@ def refuse_broken_chain(state: State) -> None:
     from codegen.integrity import check_chain
 
     project = state.project
-    found = check_chain(list_migrations(project.migrations), state.snapshot.migration, project.shown(project.snapshot))
+    found = check_chain(list_migrations(project.migrations, project.layout), state.snapshot.migration, project.shown(project.snapshot))
     if found:
         raise UserError([Problem(Location(f.files[0] if f.files else project.shown(project.migrations)),
                                  f"{f.message}; a new migration cannot be added until that is repaired", f.fix)
@@ -240,7 +245,7 @@ def prepare_migration(state: State, message: str | None) -> PlannedMigration:
 
     project = state.project
     created = creation_time()
-    existing = list_migrations(project.migrations)
+    existing = list_migrations(project.migrations, project.layout)
     migration_id = new_migration_id(created, [m.id for m in existing])
     text = message or ("initial" if state.snapshot.migration is None else "changes")
     name = f"{migration_id}_{slugify(text)}"
@@ -261,7 +266,7 @@ def write_migration(planned: PlannedMigration) -> None:
     project = planned.state.project
 
     def existing() -> dict[str, bytes]:
-        return tracked_files(list_migrations(project.migrations), project.migrations, project.snapshot)
+        return tracked_files(list_migrations(project.migrations, project.layout), project.migrations, project.snapshot)
 
     encoded = {path: text.encode() for path, text in planned.files.items()}  # once, for the sum and the files
     snapshot = planned.snapshot_text.encode()
@@ -288,7 +293,7 @@ def findings(state: State) -> list[Finding]:
                              f"{'s' if len(state.up) != 1 else ''}): {listed}{more}",
                              'run `codegen generate -m "<what changed>"` and commit the migration',
                              (project.shown(project.entities),)))
-    migrations = list_migrations(project.migrations)
+    migrations = list_migrations(project.migrations, project.layout)
     files = tracked_files(migrations, project.migrations, project.snapshot)
     return found + history_findings(project, migrations, state.snapshot.migration, files)
 
@@ -321,6 +326,6 @@ def rehash(project: Project) -> Path:
 
     path = project.migrations / SUM_NAME
     with writing(project):
-        files = tracked_files(list_migrations(project.migrations), project.migrations, project.snapshot)
+        files = tracked_files(list_migrations(project.migrations, project.layout), project.migrations, project.snapshot)
         apply(Change(created=(), replaced=((path, sum_text(files)),)), project.migrations)
     return path

@@ -19,7 +19,7 @@ from codegen.errors import UserError
 from codegen.history import Migration, list_migrations
 
 def find_migration(project: Project, wanted: str) -> Migration:
-    migrations = list_migrations(project.migrations)
+    migrations = list_migrations(project.migrations, project.layout)
     for m in migrations:
         if wanted in (m.id, m.name):
             return m
@@ -28,8 +28,10 @@ def find_migration(project: Project, wanted: str) -> Migration:
 
 
 def migration_sql(project: Project, migration: Migration, down: bool) -> str:
-    if migration.path.is_dir():
-        return (migration.path / ("down.sql" if down else "up.sql")).read_text(encoding="utf-8")
+    if not migration.is_revision:
+        from codegen.formats.layouts import migration_text
+
+        return migration_text(project, migration, "down" if down else "up")
     from alembic import command
     from alembic.config import Config
 

@@ -182,14 +182,14 @@ def _chain(project) -> list:
     from codegen.history import list_migrations
     from codegen.integrity import ordered_chain
 
-    return ordered_chain(list_migrations(project.migrations))
+    return ordered_chain(list_migrations(project.migrations, project.layout))
 
 
 def _single_head(project) -> None:
     from codegen.history import list_migrations
     from codegen.integrity import check_chain
 
-    found = [f for f in check_chain(list_migrations(project.migrations), None, "")
+    found = [f for f in check_chain(list_migrations(project.migrations, project.layout), None, "")
              if f.code in _CHAIN_CODES]
     if found:
         raise CodegenFailure(found)
@@ -246,7 +246,7 @@ def _up_down(project, url: str | None, chain: list, number: int) -> None:
             raise CodegenFailure([failed])
         changed = differences(before, reflect(engine, dialect, ignore=ignored))
     if changed:
-        down = f"{migration.name}.py downgrade()" if migration.path.is_file() else f"{migration.name}/down.sql"
+        down = f"{migration.name}.py downgrade()" if migration.is_revision else migration.shown_source("down", project.migrations)
         raise CodegenFailure([Finding("up-down", f"{down} does not bring back the schema before {migration.name}: "
                                       + "; ".join(changed[:5]), "fix the down migration so that it undoes the up, "
                                       "then `codegen rehash`", (project.shown(migration.path),))])

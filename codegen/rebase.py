@@ -33,7 +33,7 @@ class Rebase:
 
 
 def plan_rebase(project: Project, choose: str | None) -> Rebase:
-    migrations = list_migrations(project.migrations)
+    migrations = list_migrations(project.migrations, project.layout)
     children: dict[str | None, list[Migration]] = {}
     for m in migrations:
         children.setdefault(m.parent, []).append(m)
@@ -67,8 +67,9 @@ def plan_rebase(project: Project, choose: str | None) -> Rebase:
 
 
 def write_rebase(project: Project, rebase: Rebase) -> None:
-    gone = {m.path for m in rebase.moved}
-    kept = [m for m in list_migrations(project.migrations) if m.path not in gone]
+    # a folder, a revision, or a layout's files (its up and down, and Flyway's .conf)
+    gone = {path for m in rebase.moved for path in ([m.path] if m.path.is_dir() else m.files())}
+    kept = [m for m in list_migrations(project.migrations, project.layout) if m.path not in gone]
     files = tracked_files(kept, project.migrations, project.snapshot)
     created: tuple = ()
     snapshot_text = rebase.base.to_text()

@@ -48,6 +48,7 @@ class MigrationInfo:
     message: str
     created: str  # ISO 8601, UTC
     generator: str
+    replaces: tuple[str, ...] = ()  # a squash: the ids of the migrations it stands for (squash.py)
 
 
 def down_operations(up: list[Operation]) -> list[Operation]:

@@ -179,12 +179,21 @@ class Unacknowledged:
     subject: str
 
 
-def unacknowledged(migration: Migration) -> list[Unacknowledged]:
-    """HAZARD lines of up.sql with no matching `-- ACK <kind>: <subject>` line in the same file."""
-    text = migration.review_file.read_text(encoding="utf-8")
-    acked = {(m["kind"], m["subject"]) for m in _ACK.finditer(text)}
+def _up_text(migration: Migration, layout: str) -> str:
+    """The up migration's text: the review file, or, where a layout keeps both directions in one
+    file (dbmate), its up section."""
+    if migration.is_revision:
+        return migration.review_file.read_text(encoding="utf-8")
+    from codegen.formats.layouts import LAYOUTS
+
+    return LAYOUTS[layout].text(migration, "up")
+
+
+def unacknowledged(migration: Migration, layout: str = "codegen") -> list[Unacknowledged]:
+    """HAZARD lines of the up migration with no matching `-- ACK <kind>: <subject>` line in its file."""
+    acked = {(m["kind"], m["subject"]) for m in _ACK.finditer(migration.review_file.read_text(encoding="utf-8"))}
     seen, out = set(), []
-    for m in _HAZARD.finditer(text):
+    for m in _HAZARD.finditer(_up_text(migration, layout)):
         key = (m["kind"], m["subject"])
         if key not in acked and key not in seen:
             seen.add(key)
@@ -206,24 +215,24 @@ _RECOVERY = {
 }
 
 
-def migration_locks(migration: Migration, dialect) -> tuple[list, list]:
+def migration_locks(migration: Migration, dialect, layout: str = "codegen") -> tuple[list, list]:
     """The locks of up.sql's statements, and the lint rules they break that no ACK line accepts."""
-    from codegen.runner.scripts import read_script
+    from codegen.runner.scripts import parse_script
 
     path = migration.review_file
-    if path.suffix != ".sql":
+    if migration.is_revision:
         return [], []
-    text = path.read_text(encoding="utf-8")
+    text = _up_text(migration, layout)
     # codegen's own header names every type change that rewrites the table; the others need none
     rewrites = {m["subject"] for m in _HAZARD.finditer(text) if m["kind"] == "table rewrite"} \
         if text.startswith("-- codegen migration") else None
-    locks, broken = dialect.statement_locks([s.code for s in read_script(path).statements], rewrites)
-    acked = {(m["kind"], m["subject"]) for m in _ACK.finditer(text)}
+    locks, broken = dialect.statement_locks([s.code for s in parse_script(text, path).statements], rewrites)
+    acked = {(m["kind"], m["subject"]) for m in _ACK.finditer(path.read_text(encoding="utf-8"))}
     return locks, [b for b in broken if (b.rule, b.subject) not in acked]
 
 
 def lint_findings(chain: list[Migration], since: str | None, pending_hazards: list[Hazard], root: Path,
-                  dialect=None) -> list[Finding]:
+                  dialect=None, layout: str = "codegen") -> list[Finding]:
     """Hazards nobody acknowledged, pending or written, and, where `dialect` knows its locks
     (PostgreSQL), each statement that breaks a lock rule."""
     found = []
@@ -233,7 +242,7 @@ def lint_findings(chain: list[Migration], since: str | None, pending_hazards: li
     for migration in chain:
         if since is not None and migration.id <= since:
             continue
-        for item in unacknowledged(migration):
+        for item in unacknowledged(migration, layout):
             path = migration.review_file
             shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
             marker = "#" if path.suffix == ".py" else "--"
@@ -244,7 +253,7 @@ def lint_findings(chain: list[Migration], since: str | None, pending_hazards: li
                 "then runs `codegen rehash`", (shown,)))
         if dialect is None:
             continue
-        for item in migration_locks(migration, dialect)[1]:
+        for item in migration_locks(migration, dialect, layout)[1]:
             statement = item.statement
             shown = str(migration.review_file.relative_to(root)) if migration.review_file.is_relative_to(root) \
                 else str(migration.review_file)

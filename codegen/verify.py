@@ -65,26 +65,28 @@ def verify(project: Project, chain: list[Migration], snapshot: Schema, url: str 
                 return [failed]
             drift = differences(wanted, reflect(engine, dialect, ignore=external))
             if drift:
-                undo = f"{migration.name}.py downgrade() does not undo upgrade()" if migration.path.is_file() else \
-                    f"{migration.name}/down.sql does not undo up.sql"
+                undo = f"{migration.name}.py downgrade() does not undo upgrade()" if migration.is_revision else \
+                    migration.shown_undo(project.migrations)
                 return [Finding("verify", f"{undo}: " + "; ".join(drift[:5]),
                                 "fix down.sql so that it restores the schema up.sql started from, then `codegen rehash`",
-                                (project.shown(migration.review_file if migration.path.is_file() else migration.path / "down.sql"),))]
+                                (project.shown(migration.source("down")),))]
     return []
 
 
 def run_step(project: Project, dialect: Dialect, engine, migration: Migration, direction: str) -> Finding | None:
-    alembic = migration.path.is_file()
-    path = migration.path if alembic else migration.path / f"{direction}.sql"
+    alembic = migration.is_revision
+    path = migration.source(direction)
     try:
         if alembic:
             _run_revision(project, engine, migration, direction)
         else:
-            dialect.run_script(engine, path.read_text(encoding="utf-8"))
+            from codegen.formats.layouts import migration_text
+
+            dialect.run_script(engine, migration_text(project, migration, direction))
     except Exception as exc:  # the database's own words are the message
         reason = " ".join(str(getattr(exc, "orig", exc) or exc).split())
         what = f"{migration.name}.py {'upgrade' if direction == 'up' else 'downgrade'}()" if alembic else \
-            f"{migration.name}/{direction}.sql"
+            migration.shown_source(direction, project.migrations)
         return Finding("verify", f"{what} fails: {reason}",
                        "fix the migration (then `codegen rehash`), or regenerate it", (str(path),))
     return None

@@ -1,4 +1,5 @@
-"""`format: sql`: a folder per migration, `<id>_<slug>/up.sql` and `down.sql`."""
+"""`format: sql`: an up and a down SQL file per migration, arranged by the project's `layout:`
+(formats/layouts.py; codegen's own: a folder per migration, `<id>_<slug>/up.sql` and `down.sql`)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,15 @@ class SqlFormat(OutputFormat):
     def render(self, project: Project, info: MigrationInfo, state: State) -> dict[Path, str]:
         from codegen.render import down_operations, render_sql
 
+        from codegen.formats.layouts import LAYOUTS
+        from codegen.history import list_migrations
+
         up = list(state.up)
-        folder = project.migrations / info.name
         settings = {"table_options": project.mysql} if project.dialect == "mysql" else \
             {"postgresql": project.postgresql} if project.dialect == "postgresql" else {}
-        return {folder / "up.sql": render_sql(info, up, project.dialect, "up", state.likely_renames, **settings),
-                folder / "down.sql": render_sql(info, down_operations(up), project.dialect, "down", **settings)}
+        up_sql = render_sql(info, up, project.dialect, "up", state.likely_renames, **settings)
+        down_sql = render_sql(info, down_operations(up), project.dialect, "down", **settings)
+        before = [m for m in list_migrations(project.migrations, project.layout) if m.id < info.id]
+        parent = next((m for m in before if m.id == info.parent), None)
+        files = LAYOUTS[project.layout].files(info, len(before) + 1, parent, up_sql, down_sql)
+        return {project.migrations / name: text for name, text in files.items()}

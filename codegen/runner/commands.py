@@ -20,7 +20,8 @@ from codegen.dialects.base import Dialect
 from codegen.errors import UserError
 from codegen.history import Migration, list_migrations
 from codegen.runner import history_table
-from codegen.runner.scripts import Statement, read_script
+from codegen.formats.layouts import migration_text
+from codegen.runner.scripts import Statement
 from codegen.runner.session import BASE, Event, Outcome, Ran, Runner
 from codegen.runner.status import Status
 
@@ -43,7 +44,7 @@ def connect(project: Project, url: str | None, lock_timeout: float, on_event: Ca
     if not url:
         raise UserError.at("--db", "no database to run on",
                            f"pass `--db {dialect.example_url}` or set CODEGEN_DATABASE_URL")
-    migrations = list_migrations(project.migrations)
+    migrations = list_migrations(project.migrations, project.layout)
     runner = Runner(project, dialect, None, lock_timeout, on_event)
     from codegen.snapshot import read_snapshot
 
@@ -51,7 +52,12 @@ def connect(project: Project, url: str | None, lock_timeout: float, on_event: Ca
     files = tracked_files(migrations, project.migrations, project.snapshot)  # read once: sum and checksums
     runner.file_problems = interrupted_runs(project) + history_findings(project, migrations, snapshot_migration, files)
     runner.chain = ordered_chain(migrations)
-    runner.checksums = {m.id: history_table.checksum(files.get(sum_key(m.path / "up.sql", project.migrations), b""))
+    # The checksum of the up SQL as codegen runs it: for codegen's own layout the file's bytes;
+    # for the others the text read back (layouts.py), the same whatever the layout, so that
+    # `codegen relayout` leaves every recorded checksum true.
+    runner.checksums = {m.id: history_table.checksum(files.get(sum_key(m.source("up"), project.migrations), b"")
+                                                     if project.layout == "codegen" else
+                                                     migration_text(project, m, "up").encode())
                         for m in runner.chain}
     engine = open_engine(dialect, url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     try:
@@ -230,7 +236,7 @@ def _dry_run(runner: Runner, migrations: list[Migration], direction: str, create
         ddl = str(sa.schema.CreateTable(history_table.history, if_not_exists=True).compile(dialect=engine_dialect))
         parts.append(f"-- codegen creates its history table first:\n{ddl.strip()};")
     for number, migration in enumerate(migrations, 1):
-        script = read_script(migration.path / f"{direction}.sql")
+        script = runner.script(migration, direction)
         record = "records" if direction == "up" else "deletes"
         parts.append(f"-- codegen {direction} {number} of {len(migrations)}: {migration.name}")
         if script.transactional:

@@ -83,8 +83,9 @@ def mark_dirty(conn: sa.Connection, migration_id: str, failed: str | None) -> No
     conn.execute(history.update().where(history.c.id == migration_id).values(dirty=True, failed_statement=failed))
 
 
-def delete(conn: sa.Connection, migration_id: str) -> None:
-    conn.execute(history.delete().where(history.c.id == migration_id))
+def delete(conn: sa.Connection, migration_id: str, *also: str) -> None:
+    """Remove the row of `migration_id`, and of the migrations a squash replaced (`also`)."""
+    conn.execute(history.delete().where(history.c.id.in_((migration_id, *also))))
 
 
 def _when(value: object) -> str:

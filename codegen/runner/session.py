@@ -31,7 +31,7 @@ from codegen.errors import BusyError
 from codegen.history import Migration
 from codegen.integrity import Finding
 from codegen.runner import history_table
-from codegen.runner.scripts import Script, Statement, read_script
+from codegen.runner.scripts import Script, Statement, parse_script
 from codegen.runner.status import Status, compare
 
 BASE = "base"  # as in Alembic: before the first migration
@@ -164,7 +164,7 @@ class Runner:
         self.on_event(Event("start", migration=migration, direction=direction, number=number, total=total))
         try:
             if finishing:
-                script = read_script(migration.path / f"{direction}.sql")
+                script = self.script(migration, direction)
                 elapsed = self._run_after_commit(migration, script, direction, time.monotonic())
             else:
                 elapsed = self.run(migration, direction)
@@ -177,10 +177,15 @@ class Runner:
 
     def run(self, migration: Migration, direction: str) -> int | None:
         """Apply `migration`'s up or down with its history row; None when another runner did it first."""
-        script = read_script(migration.path / f"{direction}.sql")
+        script = self.script(migration, direction)
         if script.transactional:
             return self._run_in_transaction(migration, script, direction)
         return self._run_statement_by_statement(migration, script, direction)
+
+    def script(self, migration: Migration, direction: str) -> Script:
+        from codegen.formats.layouts import migration_text
+
+        return parse_script(migration_text(self.project, migration, direction), migration.source(direction))
 
     def _done_already(self, migration: Migration, direction: str) -> bool:
         recorded = history_table.is_recorded(self.conn, migration.id)
@@ -209,7 +214,7 @@ class Runner:
                 elif later:
                     history_table.mark_dirty(self.conn, migration.id, marker)
                 else:
-                    history_table.delete(self.conn, migration.id)
+                    history_table.delete(self.conn, migration.id, *migration.replaces)
                 self.commit()
             except BaseException:
                 self.roll_back()
@@ -275,7 +280,7 @@ class Runner:
         if direction == "up":
             history_table.finish(self.conn, migration.id, elapsed)
         else:
-            history_table.delete(self.conn, migration.id)
+            history_table.delete(self.conn, migration.id, *migration.replaces)
         return elapsed
 
     def _execute(self, migration: Migration, script: Script, number: int, statement: Statement,
