@@ -29,9 +29,6 @@ def squash(project: Project, to: str | None, message: str | None) -> tuple[str, 
     from codegen.render import MigrationInfo
     from codegen.snapshot import Snapshot
 
-    if project.format != "sql":
-        raise UserError.at(project.shown(project.config_file), "squash writes SQL migrations, and this project writes "
-                           "Alembic revisions", "squash Alembic revisions by hand (a new base revision), for now")
     with locked(project.migrations):
         migrations = list_migrations(project.migrations, project.layout)
         chain = ordered_chain(migrations)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PostgresDatabase, SQLiteDatabase, make_project, require_postgres
+from conftest import PostgresDatabase, Project, SQLiteDatabase, make_project, require_postgres
 from codegen.snapshot import read_snapshot
 
 COUNT = 30
@@ -89,10 +89,65 @@ def test_thirty_migrations_squashed(tmp_path, databases):
     old.assert_empty(ignore=("codegen_migrations",))
 
 
-def test_squash_refuses_alembic_and_a_single_migration(tmp_path):
+def test_squash_refuses_a_single_migration_and_an_unknown_id(tmp_path):
     project = make_project(tmp_path / "p", "sqlite", {"a.yaml": "entity: A\nfields:\n  id: {type: integer, primary_key: true}\n"})
     assert project.run("generate", "-m", "a").exit_code == 0
     result = project.run("squash")
     assert result.exit_code == 2 and "nothing to squash" in result.output
     result = project.run("squash", "--to", "nope")
     assert result.exit_code == 2 and "no migration `nope`" in result.output
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_alembic_revisions_squashed(tmp_path, dialect):
+    """The squash keeps the last replaced revision's id: a database at head is already there, a
+    fresh one gets the whole schema from it, and one at a replaced revision is stopped by env.py
+    with the fix (rather than Alembic's "Can't locate revision")."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "p").mkdir()
+    project = Project(tmp_path / "p")
+    assert project.run("init", "--dialect", dialect, "--format", "alembic").exit_code == 0
+    for example in (project.root / "entities").glob("*.yaml"):
+        example.unlink()
+    for i in range(1, 6):
+        project.write(f"entities/t{i}.yaml", f"entity: T{i}\nfields:\n  id: {{type: integer, primary_key: true}}\n")
+        assert project.run("generate", "-m", f"add t{i}", env={"SOURCE_DATE_EPOCH": str(1767225600 + i * 60)}).exit_code == 0
+    if dialect == "postgresql":
+        dbs = [PostgresDatabase(require_postgres()) for _ in range(3)]
+        for db in dbs:
+            db.create()
+    else:
+        dbs = [SQLiteDatabase(tmp_path / f"db{n}.sqlite") for n in range(3)]
+    old, middle, fresh = dbs
+
+    def alembic(db, *args):
+        return subprocess.run([str(Path(sys.executable).parent / "alembic"), *args], cwd=project.root, text=True,
+                              capture_output=True, timeout=120, check=False,
+                              env={**os.environ, "CODEGEN_DATABASE_URL": db.runner_url})
+
+    try:
+        assert alembic(old, "upgrade", "head").returncode == 0
+        assert alembic(middle, "upgrade", "20260101000300").returncode == 0
+        result = project.run("squash")
+        assert result.exit_code == 0, result.output
+        revisions = sorted(p.name for p in (project.root / "migrations" / "versions").glob("*.py"))
+        assert revisions == ["20260101000500_squashed.py"]
+        text = (project.root / "migrations" / "versions" / revisions[0]).read_text()
+        assert "down_revision = None" in text and "replaces = (" in text
+        assert project.run("check").exit_code == 0
+        done = alembic(old, "upgrade", "head")
+        assert done.returncode == 0 and "Running upgrade" not in done.stderr, done.stderr
+        assert "20260101000500 (head)" in alembic(old, "current").stdout
+        assert alembic(fresh, "upgrade", "head").returncode == 0
+        assert fresh.live(ignore=("alembic_version",)) == old.live(ignore=("alembic_version",))
+        refused = alembic(middle, "upgrade", "head")
+        assert refused.returncode != 0 and "which the squashed revision 20260101000500 replaced" in refused.stderr
+        assert "alembic stamp 20260101000500" in refused.stderr
+    finally:
+        for db in dbs:
+            if isinstance(db, PostgresDatabase):
+                db.drop()

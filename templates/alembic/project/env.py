@@ -45,6 +45,24 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def refuse_squashed_revisions(engine) -> None:
+    """A database at a revision that `codegen squash` replaced (and removed) cannot move on from
+    it: say how to finish, rather than Alembic's "Can't locate revision". Read on a connection of
+    its own, so that the migrations' connection starts with no transaction open."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    with engine.connect() as probe:
+        current = set(MigrationContext.configure(probe).get_current_heads())
+    for script in ScriptDirectory.from_config(config).walk_revisions():
+        replaced = set(getattr(script.module, "replaces", ())) - {script.revision}
+        for revision in sorted(current & replaced):
+            raise SystemExit(
+                f"this database is at revision {revision}, which the squashed revision {script.revision} replaced: "
+                f"upgrade it to {script.revision} with a checkout from before the squash (`alembic upgrade "
+                f"{script.revision}` there), or, if it already holds that schema, `alembic stamp {script.revision}`")
+
+
 def run_migrations_online() -> None:
     engine = create_engine(database_url(), poolclass=pool.NullPool)
     sqlite = engine.dialect.name == "sqlite"
@@ -63,6 +81,7 @@ def run_migrations_online() -> None:
         if violations:
             raise RuntimeError(f"rows reference missing parents after {step}: {violations}")
 
+    refuse_squashed_revisions(engine)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=sqlite,
                           transactional_ddl=engine.dialect.name not in ("mysql", "mariadb"),
