@@ -39,8 +39,9 @@ def squash(project: Project, to: str | None, message: str | None) -> tuple[str, 
         if target is None:
             raise UserError.at("--to", f"no migration `{to}`", "name one by id or name")
         replaced = chain[: chain.index(target) + 1]
-        if len(replaced) < 2 and not replaced[0].replaces:
-            raise UserError.at("--to", "nothing to squash: that is the first migration", "name a later one")
+        if len(replaced) < 2:  # also what a second `squash` run at the same time finds
+            raise UserError.at("--to", f"nothing to squash: {replaced[0].name} is the first migration",
+                               "name a later one (or generate more first)")
         schema = _snapshot_at(project, target, migrations).schema
         state = state_between(project, Snapshot(Schema(), None, project.dialect), schema)
         ids = tuple(rid for m in replaced for rid in (m.replaces or (m.id,)))

@@ -151,3 +151,17 @@ def test_alembic_revisions_squashed(tmp_path, dialect):
         for db in dbs:
             if isinstance(db, PostgresDatabase):
                 db.drop()
+
+
+def test_two_squashes_at_once_write_one(tmp_path):
+    import subprocess
+    import sys
+
+    project = _history(tmp_path / "p", "sqlite")
+    runs = [subprocess.Popen([sys.executable, "-m", "codegen.cli", "squash"], cwd=project.root, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert sorted(run.returncode for run in runs) == [0, 2], outputs
+    assert any("nothing to squash" in err for _, err in outputs), outputs
+    assert len(project.migrations()) == 1
+    assert project.run("check").exit_code == 0
