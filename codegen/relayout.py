@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from codegen.config import CONFIG_NAME, Project
+from codegen.config import Project
 from codegen.errors import UserError
 from codegen.formats.layouts import LAYOUTS, migration_text
 from codegen.history import Migration, list_migrations
@@ -92,5 +92,3 @@ def _with_layout(config_text: str, target: str) -> str:
         return _LAYOUT_LINE.sub(line, config_text, count=1)
     return config_text.rstrip("\n") + f"\n{line}\n"
 
-
-__all__ = ["relayout", "CONFIG_NAME"]

@@ -15,14 +15,19 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import (
+    FIXTURES,
+    PostgresDatabase,
+    SQLiteDatabase,
+    make_project,
+    require_postgres,
+)
 
-from conftest import FIXTURES, PostgresDatabase, SQLiteDatabase, make_project, require_postgres
 from codegen.formats.layouts import LAYOUTS
 from codegen.snapshot import read_snapshot
 

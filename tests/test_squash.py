@@ -10,8 +10,14 @@ empties the history of every id it replaced.
 from __future__ import annotations
 
 import pytest
+from conftest import (
+    PostgresDatabase,
+    Project,
+    SQLiteDatabase,
+    make_project,
+    require_postgres,
+)
 
-from conftest import PostgresDatabase, Project, SQLiteDatabase, make_project, require_postgres
 from codegen.snapshot import read_snapshot
 
 COUNT = 30
