@@ -19,7 +19,8 @@ import click
 
 from codegen import __version__
 from codegen.cli_database import drift, import_, migrate, rollback, stamp, status
-from codegen.console import EXIT_FINDINGS, FORMATS, color, project_of, say, show_problem, styled
+from codegen.cli_history import rebase, rehash, relayout, squash
+from codegen.console import EXIT_FINDINGS, FORMATS, print_changes, project_of, say, show_problem, written_place
 from codegen.errors import UserError
 
 EXIT_USAGE = 2
@@ -108,9 +109,9 @@ def generate(ctx: click.Context, message: str | None, allow_drop_all: bool, onli
     keep_parsed(state)
     project = state.project
     files = " (up.sql, down.sql)" if project.format == "sql" and project.layout == "codegen" else ""
-    click.echo(f"Created {_written(planned)}{files} and updated {project.shown(project.snapshot)}")
+    click.echo(f"Created {written_place(planned)}{files} and updated {project.shown(project.snapshot)}")
     if not ctx.obj.quiet:
-        _print_changes(state)
+        print_changes(state)
         say(ctx, state.summary())
 
 
@@ -124,16 +125,6 @@ def _online(project, online: bool):
     from dataclasses import replace
 
     return replace(project, postgresql=replace(project.postgresql, online=True))
-
-
-def _written(planned) -> str:
-    """Where a new migration is, as the user sees it: the folder of its SQL files, the revision file,
-    or a layout's files."""
-    project = planned.state.project
-    first = next(iter(planned.files))
-    if project.format == "sql" and project.layout == "codegen":
-        return f"{project.shown(first.parent)}/"
-    return ", ".join(project.shown(path) for path in planned.files)
 
 
 @cli.command()
@@ -156,7 +147,7 @@ def check(ctx: click.Context, format_: str, strict: bool) -> None:
         for finding in found:
             show_problem(finding)
             if finding.code == "entities-changed":
-                _print_changes(state, err=True)
+                print_changes(state, err=True)
     if found:
         ctx.exit(EXIT_FINDINGS)
 
@@ -221,9 +212,8 @@ def _lint(state, since):
 
 
 def _echo_report(command: str, state, found, up_sql: str | None = None, markdown: bool = False) -> None:
-    from codegen.report import build_report, to_json, to_markdown
-
     from codegen.render import hazards_as_written
+    from codegen.report import build_report, to_json, to_markdown
 
     report = build_report(command, state.project.dialect, list(state.up), list(state.likely_renames), found, up_sql,
                           hazards_as_written(state.project, state.up))
@@ -237,10 +227,10 @@ def _echo_report(command: str, state, found, up_sql: str | None = None, markdown
 @click.pass_context
 def verify(ctx: click.Context, url: str | None) -> None:
     """Replay every migration up, then down, on a scratch database; exit 1 at the first that breaks."""
+    from codegen.dialects import get_dialect
     from codegen.history import list_migrations
     from codegen.integrity import check_chain, ordered_chain
     from codegen.pipeline import load_state
-    from codegen.dialects import get_dialect
     from codegen.verify import verify as replay
 
     state = load_state(project_of(ctx))
@@ -278,31 +268,6 @@ class _nullbar:
 
 
 @cli.command()
-@click.argument("migration", required=False)
-@click.pass_context
-def rebase(ctx: click.Context, migration: str | None) -> None:
-    """After a merge, regenerate the later of two migrations with the same parent on top of the other.
-
-    MIGRATION (id or folder name) picks which one to regenerate instead.
-    """
-    from codegen.rebase import plan_rebase, write_rebase
-
-    from codegen.pipeline import writing
-
-    project = project_of(ctx)
-    with writing(project):
-        planned = plan_rebase(project, migration)
-        write_rebase(project, planned)
-    moved = ", ".join(m.name for m in planned.moved)
-    if planned.planned is None:
-        click.echo(f"Removed {moved}: {planned.onto.name} already holds all its changes.")
-        return
-    click.echo(f"Replaced {moved} with {_written(planned.planned)} on top of {planned.onto.name}")
-    if not ctx.obj.quiet:
-        _print_changes(planned.planned.state)
-
-
-@cli.command()
 @click.argument("migration")
 @click.option("--down", is_flag=True, help="The SQL of the down migration (downgrade) instead.")
 @click.pass_context
@@ -312,46 +277,6 @@ def sql(ctx: click.Context, migration: str, down: bool) -> None:
 
     project = project_of(ctx)
     click.echo(migration_sql(project, find_migration(project, migration), down), nl=False)
-
-
-@cli.command()
-@click.argument("layout", type=click.Choice(["codegen", "dbmate", "golang-migrate", "flyway", "yoyo", "postgrator"]))
-@click.pass_context
-def relayout(ctx: click.Context, layout: str) -> None:
-    """Move every migration to LAYOUT's files and set `layout:` in codegen.yaml, in one change."""
-    from codegen.loader.yaml_source import read_yaml
-    from codegen.relayout import relayout as rewrite
-
-    project = project_of(ctx)
-    text = project.config_file.read_text(encoding="utf-8")
-    raw = read_yaml(text, project.shown(project.config_file)) or {}
-    folder, moved = rewrite(project, layout, text, migrations_given=bool(raw.get("migrations")))
-    say(ctx, f"Moved {moved} migration{'s' if moved != 1 else ''} to `layout: {layout}` in {project.shown(folder)}; "
-             f"codegen.yaml says so")
-
-
-@cli.command()
-@click.option("--to", metavar="ID", help="The last migration to replace (default: all of them).")
-@click.option("-m", "--message", help="What the squash is called (default: squashed).")
-@click.pass_context
-def squash(ctx: click.Context, to: str | None, message: str | None) -> None:
-    """Replace the migrations up to ID with one that creates the same schema; databases that applied
-    them all are up to date with it."""
-    from codegen.squash import squash as rewrite
-
-    project = project_of(ctx)
-    name, count = rewrite(project, to, message)
-    say(ctx, f"Replaced {count} migrations with {name}; the snapshot is unchanged")
-
-
-@cli.command()
-@click.pass_context
-def rehash(ctx: click.Context) -> None:
-    """Accept the migration files as they are: rewrite migrations/codegen.sum."""
-    from codegen.pipeline import rehash as rewrite
-
-    project = project_of(ctx)
-    say(ctx, f"wrote {project.shown(rewrite(project))}")
 
 
 @cli.command(name="diff")
@@ -395,19 +320,8 @@ def schema(report: bool) -> None:
         click.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
 
 
-def _print_changes(state, err: bool = False) -> None:
-    verbose = click.get_current_context().obj.verbose
-    for op in state.up:
-        click.echo(f"  {styled(op.symbol, op.symbol)} {op.describe()}", err=err, color=color())
-        for line in op.details() if verbose else ():
-            click.echo(f"      {line}", err=err, color=color())
-    for hazard in state.hazards:
-        click.echo("  " + styled(hazard.line(), "hazard"), err=err, color=color())
-    for note in state.likely_renames:
-        click.echo("  " + styled(f"NOTE {note.hint()}", "note"), err=err, color=color())
-
-
-for command in (migrate, rollback, status, stamp, drift, import_):  # the commands that run migrations: cli_database.py
+for command in (migrate, rollback, status, stamp, drift, import_,  # the commands that run migrations: cli_database.py
+                rebase, relayout, squash, rehash):  # those that rewrite history files: cli_history.py
     cli.add_command(command)
 
 

@@ -44,3 +44,26 @@ def say(ctx: click.Context, text: str, kind: str = "info", err: bool = False) ->
 
 def show_problem(finding) -> None:
     click.echo(styled("problem:", "problem") + " " + finding.render(), err=True, color=color())
+
+
+def written_place(planned) -> str:
+    """Where a new migration is, as the user sees it: the folder of its SQL files, the revision file,
+    or a layout's files."""
+    project = planned.state.project
+    first = next(iter(planned.files))
+    if project.format == "sql" and project.layout == "codegen":
+        return f"{project.shown(first.parent)}/"
+    return ", ".join(project.shown(path) for path in planned.files)
+
+
+def print_changes(state, err: bool = False) -> None:
+    """The changes of a new migration, one per line, with their hazards and likely renames."""
+    verbose = click.get_current_context().obj.verbose
+    for op in state.up:
+        click.echo(f"  {styled(op.symbol, op.symbol)} {op.describe()}", err=err, color=color())
+        for line in op.details() if verbose else ():
+            click.echo(f"      {line}", err=err, color=color())
+    for hazard in state.hazards:
+        click.echo("  " + styled(hazard.line(), "hazard"), err=err, color=color())
+    for note in state.likely_renames:
+        click.echo("  " + styled(f"NOTE {note.hint()}", "note"), err=err, color=color())

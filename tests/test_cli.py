@@ -137,10 +137,14 @@ def test_generate_prints_hazards_and_likely_renames(project_factory):
 
 def test_the_cli_offers_exactly_the_registered_dialects_and_formats():
     from codegen.cli import DIALECT_NAMES, FORMAT_NAMES
+    from codegen.cli_history import LAYOUT_NAMES
+    from codegen.config import SETTINGS
     from codegen.dialects import DIALECTS
     from codegen.formats import FORMATS
+    from codegen.formats.layouts import LAYOUTS
 
     assert tuple(DIALECTS) == DIALECT_NAMES and tuple(FORMATS) == FORMAT_NAMES
+    assert set(LAYOUTS) == set(LAYOUT_NAMES) == set(SETTINGS["layout"][1])
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql", "mysql"])
