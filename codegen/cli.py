@@ -186,13 +186,13 @@ def _print_locks(state, since: str | None) -> None:
     from codegen.dialects import get_dialect
     from codegen.history import list_migrations
     from codegen.integrity import ordered_chain
-    from codegen.report import migration_locks
+    from codegen.report import migration_locks, reviewed
 
     dialect = get_dialect(state.project.dialect)
     for migration in ordered_chain(list_migrations(state.project.migrations, state.project.layout)):
         if since is not None and migration.id <= since:
             continue
-        locks, _ = migration_locks(migration, dialect, state.project.layout)
+        locks, _ = migration_locks(migration, dialect, reviewed(migration, state.project.layout))
         click.echo(state.project.shown(migration.review_file))
         for lock in locks:
             held = f"{lock.lock} on {lock.table}" if lock.lock else "no lock on a table with rows"

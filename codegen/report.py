@@ -179,23 +179,33 @@ class Unacknowledged:
     subject: str
 
 
-def _up_text(migration: Migration, layout: str) -> str:
-    """The up migration's text: the review file, or, where a layout keeps both directions in one
-    file (dbmate), its up section."""
+@dataclass(frozen=True)
+class Reviewed:
+    """What the lint reads of one migration, read once: its up text (the review file, or, where
+    a layout keeps both directions in one file (dbmate), its up section) and the (kind, subject)
+    of every ACK line in the file."""
+
+    up: str
+    acked: frozenset[tuple[str, str]]
+
+
+def reviewed(migration: Migration, layout: str = "codegen") -> Reviewed:
+    whole = migration.review_file.read_text(encoding="utf-8")
     if migration.is_revision:
-        return migration.review_file.read_text(encoding="utf-8")
-    from codegen.formats.layouts import LAYOUTS
+        up = whole
+    else:
+        from codegen.formats.layouts import LAYOUTS
 
-    return LAYOUTS[layout].text(migration, "up")
+        up = LAYOUTS[layout].text(migration, "up")
+    return Reviewed(up, frozenset((m["kind"], m["subject"]) for m in _ACK.finditer(whole)))
 
 
-def unacknowledged(migration: Migration, layout: str = "codegen") -> list[Unacknowledged]:
+def unacknowledged(migration: Migration, read: Reviewed) -> list[Unacknowledged]:
     """HAZARD lines of the up migration with no matching `-- ACK <kind>: <subject>` line in its file."""
-    acked = {(m["kind"], m["subject"]) for m in _ACK.finditer(migration.review_file.read_text(encoding="utf-8"))}
     seen, out = set(), []
-    for m in _HAZARD.finditer(_up_text(migration, layout)):
+    for m in _HAZARD.finditer(read.up):
         key = (m["kind"], m["subject"])
-        if key not in acked and key not in seen:
+        if key not in read.acked and key not in seen:
             seen.add(key)
             out.append(Unacknowledged(migration.name, *key))
     return out
@@ -215,20 +225,19 @@ _RECOVERY = {
 }
 
 
-def migration_locks(migration: Migration, dialect, layout: str = "codegen") -> tuple[list, list]:
+def migration_locks(migration: Migration, dialect, read: Reviewed) -> tuple[list, list]:
     """The locks of up.sql's statements, and the lint rules they break that no ACK line accepts."""
     from codegen.runner.scripts import parse_script
 
     path = migration.review_file
     if migration.is_revision:
         return [], []
-    text = _up_text(migration, layout)
+    text = read.up
     # codegen's own header names every type change that rewrites the table; the others need none
     rewrites = {m["subject"] for m in _HAZARD.finditer(text) if m["kind"] == "table rewrite"} \
         if text.startswith("-- codegen migration") else None
     locks, broken = dialect.statement_locks([s.code for s in parse_script(text, path).statements], rewrites)
-    acked = {(m["kind"], m["subject"]) for m in _ACK.finditer(path.read_text(encoding="utf-8"))}
-    return locks, [b for b in broken if (b.rule, b.subject) not in acked]
+    return locks, [b for b in broken if (b.rule, b.subject) not in read.acked]
 
 
 def lint_findings(chain: list[Migration], since: str | None, pending_hazards: list[Hazard], root: Path,
@@ -242,9 +251,10 @@ def lint_findings(chain: list[Migration], since: str | None, pending_hazards: li
     for migration in chain:
         if since is not None and migration.id <= since:
             continue
-        for item in unacknowledged(migration, layout):
-            path = migration.review_file
-            shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        read = reviewed(migration, layout)
+        path = migration.review_file
+        shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        for item in unacknowledged(migration, read):
             marker = "#" if path.suffix == ".py" else "--"
             recovery = _RECOVERY.get((item.kind, path.suffix), "")
             found.append(Finding(
@@ -253,10 +263,8 @@ def lint_findings(chain: list[Migration], since: str | None, pending_hazards: li
                 "then runs `codegen rehash`", (shown,)))
         if dialect is None:
             continue
-        for item in migration_locks(migration, dialect, layout)[1]:
+        for item in migration_locks(migration, dialect, read)[1]:
             statement = item.statement
-            shown = str(migration.review_file.relative_to(root)) if migration.review_file.is_relative_to(root) \
-                else str(migration.review_file)
             found.append(Finding(
                 "lock", f"statement {statement.number} takes {statement.lock} on {statement.table} and "
                 f"{statement.effect}: {item.rule}: {item.why}\n    statement: {statement.text}",
