@@ -37,6 +37,7 @@ class Layout:
     wraps: ClassVar[bool] = False  # the tool runs each migration in a transaction of its own
     bookkeeping: ClassVar[tuple[str, ...]] = ()  # the tables the tool keeps its history in (drift ignores them)
     command: ClassVar[str] = ""  # how the tool applies the files (docs, messages)
+    needs_history: ClassVar[bool] = False  # files() reads `number` and `parent` (else they may be dummies)
 
     def files(self, info, number: int, parent: Migration | None, up: str, down: str) -> dict[str, str]:
         """The new files, by name relative to the migrations folder; `number` is the migration's
@@ -186,6 +187,7 @@ class Yoyo(Layout):
 
     name = "yoyo"
     wraps = True
+    needs_history = True  # -- depends: <parent>
     bookkeeping = ("_yoyo_migration", "_yoyo_log", "_yoyo_version", "yoyo_lock")
     command = "yoyo apply --batch --database $DATABASE_URL migrations"
     _UP = re.compile(r"^(?P<id>\d{14})_(?P<slug>[a-z0-9_]+)\.sql$")
@@ -194,11 +196,11 @@ class Yoyo(Layout):
         # yoyo reads its directives from the migration file only: a rollback that must run outside
         # a transaction makes the whole migration non-transactional, each file keeping its own.
         depends = f"-- depends: {parent.name}\n" if parent is not None else ""
-        alone = self._for_tool(up)[1] or self._for_tool(down)[1]
-        if alone:
+        (up_text, up_alone), (down_text, down_alone) = self._for_tool(up), self._for_tool(down)
+        if up_alone or down_alone:
             return {f"{info.name}.sql": depends + "-- transactional: false\n" + up,
                     f"{info.name}.rollback.sql": down}
-        return {f"{info.name}.sql": depends + self._for_tool(up)[0], f"{info.name}.rollback.sql": self._for_tool(down)[0]}
+        return {f"{info.name}.sql": depends + up_text, f"{info.name}.rollback.sql": down_text}
 
     _DIRECTIVES = re.compile(r"\A(?:-- (?:depends|transactional): [^\n]*\n)+")
 
@@ -216,6 +218,7 @@ class Postgrator(Layout):
     in the header. postgrator sends each file as it is."""
 
     name = "postgrator"
+    needs_history = True  # <parent's n + 1>
     bookkeeping = ("schemaversion",)
     command = "postgrator --migration-pattern 'migrations/*.sql' --driver pg ..."
     _UP = re.compile(r"^(?P<n>\d+)\.do\.(?P<slug>[a-z0-9_]+)\.sql$")

@@ -28,7 +28,9 @@ class SqlFormat(OutputFormat):
             {"postgresql": project.postgresql} if project.dialect == "postgresql" else {}
         up_sql = render_sql(info, up, project.dialect, "up", state.likely_renames, **settings)
         down_sql = render_sql(info, down_operations(up), project.dialect, "down", **settings)
-        before = [m for m in list_migrations(project.migrations, project.layout) if m.id < info.id]
+        layout = LAYOUTS[project.layout]
+        before = [m for m in list_migrations(project.migrations, project.layout) if m.id < info.id] \
+            if layout.needs_history else []  # the others' names need no history: no second scan of it
         parent = next((m for m in before if m.id == info.parent), None)
-        files = LAYOUTS[project.layout].files(info, len(before) + 1, parent, up_sql, down_sql)
+        files = layout.files(info, len(before) + 1, parent, up_sql, down_sql)
         return {project.migrations / name: text for name, text in files.items()}
