@@ -68,10 +68,10 @@ def is_recorded(conn: sa.Connection, migration_id: str) -> bool:
 
 
 def record(conn: sa.Connection, migration_id: str, name: str, sum_: str, version: str, *,
-           execution_ms: int = 0, dirty: bool = False) -> None:
+           execution_ms: int = 0, dirty: bool = False, failed_statement: str | None = None) -> None:
     conn.execute(history.insert().values(
         id=migration_id, name=name, checksum=sum_, applied_at=dt.datetime.now(dt.timezone.utc),
-        execution_ms=execution_ms, codegen_version=version, dirty=dirty, failed_statement=None))
+        execution_ms=execution_ms, codegen_version=version, dirty=dirty, failed_statement=failed_statement))
 
 
 def finish(conn: sa.Connection, migration_id: str, execution_ms: int) -> None:

@@ -32,7 +32,7 @@ from codegen.history import Migration
 from codegen.integrity import Finding
 from codegen.runner import history_table
 from codegen.runner.scripts import Script, Statement, parse_script
-from codegen.runner.status import Status, compare
+from codegen.runner.status import Status, after_commit_marker, compare
 
 BASE = "base"  # as in Alembic: before the first migration
 
@@ -208,9 +208,7 @@ class Runner:
                 marker = after_commit_marker(migration.name, direction) if later else None
                 if direction == "up":
                     history_table.record(self.conn, migration.id, migration.name, self.checksums[migration.id],
-                                         __version__, execution_ms=elapsed, dirty=later)
-                    if later:
-                        history_table.mark_dirty(self.conn, migration.id, marker)
+                                         __version__, execution_ms=elapsed, dirty=later, failed_statement=marker)
                 elif later:
                     history_table.mark_dirty(self.conn, migration.id, marker)
                 else:
@@ -307,15 +305,6 @@ class Runner:
                 f"finish or undo the migration by hand, then record the outcome with `codegen stamp {migration.id}` "
                 f"(all applied) or `codegen stamp {migration.parent or BASE}` (none); `codegen status` shows it",
                 (self.project.shown(script.path),)), ()) from None
-
-
-def after_commit_marker(name: str, direction: str) -> str:
-    """The failed_statement of a row whose file ran up to COMMIT, and not yet every statement
-    after it (status.py reads it back)."""
-    return f"{name}/{direction}.sql: {AFTER_COMMIT}"
-
-
-AFTER_COMMIT = "the statements after COMMIT"
 
 
 def _shown(statement: Statement) -> str:

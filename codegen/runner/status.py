@@ -99,9 +99,13 @@ def compare(chain: list[Migration], rows: list[Row], checksums: dict[str, str],
     return Status(tuple(chain), tuple(rows), pending, tuple(problems))
 
 
-def _dirty(row: Row, migration: Migration | None) -> Finding:
-    from codegen.runner.session import after_commit_marker
+def after_commit_marker(name: str, direction: str) -> str:
+    """The failed_statement of a row whose file ran up to COMMIT, and not yet every statement
+    after it (session.py writes it, _dirty reads it back)."""
+    return f"{name}/{direction}.sql: the statements after COMMIT"
 
+
+def _dirty(row: Row, migration: Migration | None) -> Finding:
     for direction, command in (("up", "migrate"), ("down", "rollback")):
         marker = after_commit_marker(row.name, direction)
         if row.failed_statement and row.failed_statement.startswith(marker):
