@@ -45,6 +45,17 @@ def second_database(database, tmp_path):
     return other
 
 
+def assert_baseline_rebuilds(database, project, tmp_path) -> None:
+    """The baseline migration import wrote, applied to an empty second database, gives the same schema."""
+    other = second_database(database, tmp_path)
+    try:
+        other.apply(project.latest("up.sql"))
+        assert live(other) == live(database)
+    finally:
+        if not isinstance(other, SQLiteDatabase):
+            other.drop()
+
+
 def live(database):
     engine = database.engine()
     try:
@@ -77,13 +88,7 @@ def test_import_round_trips(name, database, tmp_path):
     for path in sorted((project.root / "entities").glob("*.yaml")):
         assert (again.root / "entities" / path.name).read_text() == path.read_text(), path.name
 
-    other = second_database(database, tmp_path)
-    try:
-        other.apply(project.latest("up.sql"))
-        assert live(other) == live(database)
-    finally:
-        if not isinstance(other, SQLiteDatabase):
-            other.drop()
+    assert_baseline_rebuilds(database, project, tmp_path)
 
 
 HAND_WRITTEN = """
@@ -275,10 +280,4 @@ def test_hand_written_ddl_using_every_feature_round_trips_exactly(engine, tmp_pa
     assert "warning:" not in result.output, result.output
     assert project.run("generate").output.startswith("No changes")
     assert project.run("drift", "--db", database.runner_url).exit_code == 0
-    other = second_database(database, tmp_path)
-    try:
-        other.apply(project.latest("up.sql"))
-        assert live(other) == live(database)
-    finally:
-        if not isinstance(other, SQLiteDatabase):
-            other.drop()
+    assert_baseline_rebuilds(database, project, tmp_path)
