@@ -27,7 +27,8 @@ def expected(schema: Schema, dialect: Dialect) -> LiveSchema:
                 "type": spelled_type(dialect, c.type),
                 "nullable": c.nullable,
                 "default": spelled_default(dialect, c),
-                "identity": c.autoincrement if dialect.identity_columns else None,
+                "identity": _identity(c.autoincrement, c.identity_always) if dialect.identity_columns else None,
+                "generated": (_generated_text(dialect, c.generated), c.stored) if c.generated is not None else None,
             }
             for c in t.columns
         }
@@ -39,11 +40,13 @@ def expected(schema: Schema, dialect: Dialect) -> LiveSchema:
             "primary_key": list(t.primary_key.columns) if t.primary_key else [],
             "foreign_keys": sorted(
                 (fk.name, list(fk.columns), fk.ref_table, list(fk.ref_columns),
-                 spelled_action(dialect, fk.on_delete), spelled_action(dialect, fk.on_update))
+                 spelled_action(dialect, fk.on_delete), spelled_action(dialect, fk.on_update),
+                 _deferral(fk.deferrable, fk.initially_deferred))
                 for fk in t.foreign_keys),
             "uniques": sorted([(u.name, list(u.columns)) for u in t.uniques] + [
                 (i.name, list(i.columns)) for i in t.indexes if i.unique and dialect.unique_index_is_constraint]),
-            "indexes": sorted((i.name, list(i.columns), bool(i.unique), norm_sql(i.where)) for i in t.indexes
+            "indexes": sorted((i.name, *_expected_keys(i), bool(i.unique), norm_sql(i.where), i.method,
+                               list(i.include)) for i in t.indexes
                               if not (i.unique and dialect.unique_index_is_constraint)),
             "checks": sorted(checks),
         }
@@ -86,13 +89,17 @@ def reflect(engine: Any, dialect: Dialect, schema: str | None = None, ignore: tu
         columns = {}
         for col in inspector.get_columns(name, schema=schema):
             columns[col["name"]] = {
-                "type": reported_type(dialect, engine.dialect, col["type"]),
+                "type": reported_type(dialect, engine.dialect, col["type"],
+                                      lambda: dialect.type_name(engine, name, col["name"], schema)),
                 "nullable": bool(col["nullable"]),
                 "default": norm_sql(dialect.reflected_default(col["default"])),
-                "identity": col.get("identity") is not None if dialect.identity_columns else None,
+                "identity": _identity(col.get("identity") is not None, (col.get("identity") or {}).get("always"))
+                if dialect.identity_columns else None,
+                "generated": _reported_generated(dialect, col.get("computed")),
             }
         pk = inspector.get_pk_constraint(name, schema=schema)
         uniques = inspector.get_unique_constraints(name, schema=schema)
+        orders = dialect.index_orders(engine, name, schema)
         unique_names = {u["name"] for u in uniques}
         table: dict[str, Any] = {
             "columns": columns,
@@ -100,12 +107,15 @@ def reflect(engine: Any, dialect: Dialect, schema: str | None = None, ignore: tu
             "foreign_keys": sorted(
                 (fk["name"], list(fk["constrained_columns"]), fk["referred_table"], list(fk["referred_columns"]),
                  reported_action(dialect, fk["options"].get("ondelete")),
-                 reported_action(dialect, fk["options"].get("onupdate")))
+                 reported_action(dialect, fk["options"].get("onupdate")),
+                 _deferral(bool(fk["options"].get("deferrable")),
+                           str(fk["options"].get("initially", "")).upper() == "DEFERRED"))
                 for fk in inspector.get_foreign_keys(name, schema=schema)),
             "uniques": sorted((u["name"], list(u["column_names"])) for u in uniques),
             "indexes": sorted(
-                (ix["name"], list(ix["column_names"]), bool(ix["unique"]), norm_sql(where_of(ix)))
-                for ix in inspector.get_indexes(name, schema=schema)
+                (ix["name"], *_reported_keys(ix, orders.get(ix["name"])), bool(ix["unique"]), norm_sql(where_of(ix)),
+                 _reported_method(ix), list(ix.get("dialect_options", {}).get("postgresql_include") or []))
+                for ix in _all_indexes(inspector, engine, dialect, name, schema)
                 # a unique constraint's own index (MySQL reports each unique constraint as both)
                 if "duplicates_constraint" not in ix and ix["name"] not in unique_names),
             "checks": sorted(ck["name"] for ck in inspector.get_check_constraints(name, schema=schema)
@@ -143,6 +153,61 @@ def _walk(want: Any, have: Any, path: str, out: list[str]) -> None:
         out.append(f"{path}: expected {want!r}, found {have!r}")
 
 
+def _all_indexes(inspector, engine, dialect: Dialect, table: str, schema: str | None) -> list[dict]:
+    indexes = inspector.get_indexes(table, schema=schema)
+    return indexes + dialect.unreflected_indexes(engine, table, {ix["name"] for ix in indexes})
+
+
+def _identity(autoincrement: bool, always: bool | None) -> str | bool:
+    return ("always" if always else "by default") if autoincrement else False
+
+
+def _deferral(deferrable: bool, initially_deferred: bool) -> str:
+    return "initially deferred" if initially_deferred else "deferrable" if deferrable else "immediate"
+
+
+def _generated_text(dialect: Dialect, sql: str | None) -> str | None:
+    # MariaDB keeps its own rewrite of the expression (lower -> lcase): there only presence and storage compare
+    return norm_sql(sql) if dialect.generated_text_kept else "generated"
+
+
+def _reported_generated(dialect: Dialect, computed: dict | None) -> tuple[str | None, bool] | None:
+    if computed is None:
+        return None
+    return _generated_text(dialect, computed.get("sqltext")), computed.get("persisted") is not False
+
+
+def _norm_order(order: str) -> str:
+    """An index key's order as the database keeps it: ASC NULLS LAST and DESC NULLS FIRST are the defaults."""
+    words = order.lower().split()
+    descending = "desc" in words
+    nulls = words[-1] if "nulls" in words else None
+    if nulls == ("first" if descending else "last"):
+        nulls = None
+    return " ".join((["desc"] if descending else []) + ([f"nulls {nulls}"] if nulls else []))
+
+
+def _expected_keys(ix) -> tuple[list[str], list[str]]:
+    orders = ix.orders or ("",) * len(ix.columns)
+    return ([*ix.columns, *(norm_sql(e) for e in ix.expressions)],
+            [_norm_order(o) for o in orders] + [""] * len(ix.expressions))
+
+
+def _reported_keys(ix: dict, orders: list[str] | None) -> tuple[list[str], list[str]]:
+    """`orders`: the dialect's own reading (index_orders), where SQLAlchemy has no column_sorting."""
+    raw = ix.get("expressions") or ix["column_names"]
+    keys = [c if c is not None else norm_sql(e) for c, e in zip(ix["column_names"], raw)]
+    if orders is not None and "column_sorting" not in ix and len(orders) == len(keys):
+        return keys, orders
+    sorting = ix.get("column_sorting") or {}
+    return keys, [_norm_order(" ".join(sorting.get(k, ())).replace("_", " ")) for k in raw]
+
+
+def _reported_method(ix: dict) -> str | None:
+    method = ix.get("dialect_options", {}).get("postgresql_using")
+    return None if method in (None, "btree") else method
+
+
 def where_of(ix: dict) -> Any:
     options = ix.get("dialect_options", {})
     clause = options.get("postgresql_where", options.get("sqlite_where"))
@@ -156,7 +221,12 @@ def spelled_type(dialect: Dialect, ctype) -> str:
     return norm_type(dialect.expected_type(dialect.type_sql(ctype)))
 
 
-def reported_type(dialect: Dialect, sa_dialect: Any, sa_type: Any) -> str:
+def reported_type(dialect: Dialect, sa_dialect: Any, sa_type: Any, type_name=None) -> str:
+    """`type_name`: asks the database for the type's name, for a type SQLAlchemy does not know (xml)."""
+    import sqlalchemy as sa
+
+    if isinstance(sa_type, sa.types.NullType) and type_name is not None:
+        return dialect.reflected_type(norm_type(type_name()))
     return dialect.reflected_type(norm_type(str(sa_type.compile(dialect=sa_dialect))))
 
 
@@ -186,7 +256,7 @@ def norm_sql(sql: str | None) -> str | None:
     text = str(sql).lower()
     text = re.sub(r"::[\w.]+(\s+(varying|precision))?(\s+with(out)?\s+time\s+zone)?(\[\])?", "", text)
     text = re.sub(r"'(-?\d+(\.\d+)?)'", r"\1", text)  # PostgreSQL shows some numbers quoted: '-3'::integer
-    text = re.sub(r"[()\s\"]", "", text)
+    text = re.sub(r"[()\s\"`]", "", text)
     return text
 
 

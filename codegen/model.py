@@ -23,9 +23,13 @@ INTEGER_KINDS = ("smallint", "integer", "bigint")
 LOGICAL_TYPES = (
     "smallint", "integer", "bigint", "string", "text", "boolean", "decimal", "float",
     "date", "time", "timestamp", "uuid", "json", "binary", "enum",
+    "char", "real", "interval", "inet", "cidr", "macaddr", "tsvector", "xml",
 )
+# `native:` without a `type:`: the column's type is only the dialect's text (ColumnType.native).
+NATIVE_KIND = "native"
+INDEX_METHODS = ("btree", "hash", "gin", "gist", "brin", "spgist")
 # The field types msgspec checks when a snapshot is read (snapshot.py).
-LogicalType = Literal[LOGICAL_TYPES]
+LogicalType = Literal[(*LOGICAL_TYPES, NATIVE_KIND)]
 FkAction = Literal[FK_ACTIONS]
 
 
@@ -39,9 +43,17 @@ class ColumnType:
     values: tuple[str, ...] = ()  # enum, in declared order
     enum_name: str | None = None  # enum: the database type's name (postgresql)
     unsigned: bool = False  # integer kinds, where the database has UNSIGNED (mysql); elsewhere a check
-
+    array: bool = False  # an array of `kind` (postgresql)
+    collation: str | None = None  # string, text, char
+    native: str | None = None  # the type as the project's dialect spells it (`native:`), compared as text
 
     def describe(self) -> str:
+        if self.native is not None:
+            return self.native
+        if self.array:
+            return replace(self, array=False).describe() + "[]"
+        if self.collation is not None:
+            return f"{replace(self, collation=None).describe()} collate {self.collation}"
         if self.kind == "enum":
             return f"enum({', '.join(self.values)})"
         if self.length is not None:
@@ -83,6 +95,9 @@ class Column:
     backfill: LiteralValue = field(default=None, compare=False)
     truncate: bool = field(default=False, compare=False)  # this change may cut values that do not fit
     origin: Location | None = field(default=None, compare=False)  # where the YAML declared it
+    identity_always: bool = False  # autoincrement as GENERATED ALWAYS (postgresql): no value may be given
+    generated: str | None = None  # a generated column's SQL expression
+    stored: bool = True  # a generated column is stored, not computed on read (VIRTUAL)
 
 
 def _column_builder():
@@ -91,14 +106,14 @@ def _column_builder():
     columns. The slots' own setters do the same, without the generic lookup."""
     names = [f.name for f in fields(Column)]
     if names != ["name", "type", "nullable", "default", "autoincrement", "comment", "renamed_from", "backfill",
-                 "truncate", "origin"]:
+                 "truncate", "origin", "identity_always", "generated", "stored"]:
         raise TypeError(f"Column's fields changed ({names}): change the parameters below with them")
-    s_name, s_type, s_nullable, s_default, s_auto, s_comment, s_renamed, s_backfill, s_truncate, s_origin = (
-        getattr(Column, name).__set__ for name in names)
+    (s_name, s_type, s_nullable, s_default, s_auto, s_comment, s_renamed, s_backfill, s_truncate, s_origin,
+     s_always, s_generated, s_stored) = (getattr(Column, name).__set__ for name in names)
     new = object.__new__
 
     def new_column(name, type, nullable, default, autoincrement, comment, renamed_from, backfill, truncate,
-                   origin) -> Column:
+                   origin, identity_always=False, generated=None, stored=True) -> Column:
         column = new(Column)
         s_name(column, name)
         s_type(column, type)
@@ -110,6 +125,9 @@ def _column_builder():
         s_backfill(column, backfill)
         s_truncate(column, truncate)
         s_origin(column, origin)
+        s_always(column, identity_always)
+        s_generated(column, generated)
+        s_stored(column, stored)
         return column
 
     return new_column
@@ -133,9 +151,19 @@ class UniqueConstraint:
 @dataclass(frozen=True, slots=True)
 class Index:
     name: str
-    columns: tuple[str, ...]
+    columns: tuple[str, ...] = ()  # () for an index of expressions only
     unique: bool = False
     where: str | None = None
+    method: str | None = None  # postgresql: btree (None), hash, gin, gist, brin, spgist
+    orders: tuple[str, ...] = ()  # per column: "" or "desc", "asc nulls last", ...; () when all are ""
+    expressions: tuple[str, ...] = ()  # SQL expressions indexed after the columns
+    include: tuple[str, ...] = ()  # postgresql: columns stored in the index, not searched by
+
+    def keys(self, quote) -> tuple[str, ...]:
+        """The keys as CREATE INDEX lists them: each column (`quote`d) with its order, then each expression."""
+        orders = self.orders or ("",) * len(self.columns)
+        return (*(f"{quote(c)} {o.upper()}" if o else quote(c) for c, o in zip(self.columns, orders)),
+                *(f"({e})" for e in self.expressions))
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +174,8 @@ class ForeignKey:
     ref_columns: tuple[str, ...]
     on_delete: FkAction | None = None  # None: the database's default
     on_update: FkAction | None = None
+    deferrable: bool = False  # postgresql: checked at the end of the statement, or (initially_deferred) of the transaction
+    initially_deferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,10 +303,11 @@ _STORED: dict[type, tuple[tuple[str, Any], ...]] = {}
 @functools.lru_cache(maxsize=4096)
 def shared_type(kind: str, length: int | None = None, precision: int | None = None, scale: int | None = None,
                 timezone: bool = False, values: tuple[str, ...] = (), enum_name: str | None = None,
-                unsigned: bool = False) -> ColumnType:
+                unsigned: bool = False, array: bool = False, collation: str | None = None,
+                native: str | None = None) -> ColumnType:
     """One object per distinct type (loader and snapshot alike): a large schema repeats a handful
     of types, and the snapshot writer and the differ profit from equal types being the same object."""
-    return ColumnType(kind, length, precision, scale, timezone, values, enum_name, unsigned)
+    return ColumnType(kind, length, precision, scale, timezone, values, enum_name, unsigned, array, collation, native)
 
 
 def with_tables(schema: Schema, tables: list[Table] | tuple[Table, ...]) -> Schema:

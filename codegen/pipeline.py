@@ -113,8 +113,11 @@ def _load_entities(project: Project, remember: bool) -> tuple[Schema, bytes | No
     parsed = ParsedFiles(cache.recall_parsed(project))
     dialect = get_dialect(project.dialect)
     schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root, parsed=parsed,
-                         names_fold_case=dialect.names_fold_case, unsigned_check=dialect.unsigned_check_sql)
-    unsupported = dialect.schema_problems(schema)
+                         names_fold_case=dialect.names_fold_case, unsigned_check=dialect.unsigned_check_sql,
+                         dialect=dialect)
+    from codegen.formats import get_format
+
+    unsupported = dialect.schema_problems(schema) + get_format(project.format).schema_problems(schema)
     if unsupported:
         raise UserError(unsupported)
     parsed_cache = cache.parsed_content(parsed.seen) if remember and parsed.changed() else None

@@ -159,6 +159,11 @@ def _rebuild_where_needed(ops: list[Operation], old: Schema, new: Schema) -> lis
 def _cannot_run_in_place(op: Operation, before: Table, after: Table) -> bool:
     if isinstance(op, _ALWAYS_REBUILD):
         return True
+    if isinstance(op, (AddColumn, DropColumn)) and op.column.generated is not None:
+        return True  # ADD COLUMN refuses STORED; a rebuild handles VIRTUAL alike
+    if isinstance(op, DropColumn) and any(c.generated and mentions(c.generated, op.column.name)
+                                          for c in before.columns):
+        return True
     if isinstance(op, AddColumn):
         col = op.column
         keyed = any(col.name in cols for cols in _key_columns(after))

@@ -123,6 +123,7 @@ def sql_environment(dialect_name: str) -> Environment:
     env.filters.update(
         q=dialect.quote, names=lambda names: ", ".join(map(dialect.quote, names)), lit=dialect.literal, sqltype=dialect.type_sql, default_sql=dialect.default_sql,
         fk_action=dialect.fk_action, comment=_one_line, fill_sql=dialect.fill_sql,
+        index_keys=lambda ix: ", ".join(ix.keys(dialect.quote)),
         as_nullable=lambda column: replace(column, nullable=True),
     )
     env.tests["kind"] = lambda obj, name: type(obj).__name__ == name

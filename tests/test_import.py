@@ -178,8 +178,8 @@ def test_mysqls_employees_sample_imports_with_its_differences_named(mysql_db, tm
          for table in ("departments", "dept_emp", "dept_manager")]
         + ["tables.departments.uniques: expected [('dept_name', ['dept_name'])], "
            "found [('uq_departments_dept_name', ['dept_name'])]"]
-        + [f"tables.{table}.indexes: expected [('dept_no', ['dept_no'], False, None)], "
-           f"found [('ix_{table}_dept_no', ['dept_no'], False, None)]" for table in ("dept_emp", "dept_manager")])
+        + [f"tables.{table}.indexes: expected [('dept_no', ['dept_no'], [''], False, None, None, [])], "
+           f"found [('ix_{table}_dept_no', ['dept_no'], [''], False, None, None, [])]" for table in ("dept_emp", "dept_manager")])
 
     # The adopted database names those three as MySQL did: drift says so, and its SQL renames them.
     result = project.run("drift", "--db", mysql_db.runner_url)

@@ -203,7 +203,7 @@ CASES = {
             fields:
               id: {primary_key: true}
             """},
-        "entities/a.yaml:3:7", ["missing required key `type`"]),
+        "entities/a.yaml:3:7", ["the field has no `type`"]),
     "missing entity key": (
         {"a.yaml": """
             fields:

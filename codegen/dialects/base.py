@@ -17,6 +17,13 @@ if TYPE_CHECKING:
 TypeRule = Callable[["ColumnType"], str]
 
 
+def connected(bind):
+    """A connection from an engine, or the connection itself (live.reflect is given either)."""
+    from contextlib import nullcontext
+
+    return bind.connect() if hasattr(bind, "connect") else nullcontext(bind)
+
+
 def fixed(sql: str) -> TypeRule:
     return lambda t: sql
 
@@ -37,6 +44,8 @@ BASE_TYPES: dict[str, TypeRule] = {
     "json": fixed("JSON"),
     "binary": fixed("BLOB"),
     "enum": fixed("TEXT"),
+    "char": lambda t: f"CHAR({t.length})",
+    "real": fixed("REAL"),
 }
 
 FK_ACTIONS = {
@@ -108,16 +117,43 @@ class Dialect:
 
         return None if rewrite_free(old, new) else TYPE_REWRITTEN
 
+    # Logical types this database has no type for, with the fix an input error suggests.
+    missing_types: ClassVar[dict[str, str]] = {}
+    arrays: ClassVar[bool] = False  # columns of type `array`
+    index_methods: ClassVar[bool] = False  # CREATE INDEX ... USING method, INCLUDE (...)
+    deferrable_constraints: ClassVar[bool] = False  # DEFERRABLE [INITIALLY DEFERRED]
+    identity_always: ClassVar[bool] = False  # GENERATED ALWAYS AS IDENTITY
+    identity_in_composite_key: ClassVar[bool] = False  # autoincrement on any integer column of the key
+    virtual_columns: ClassVar[bool] = True  # generated columns computed on read (`stored: false`)
+    stored_columns_added: ClassVar[bool] = True  # ADD COLUMN ... GENERATED ... STORED
+    autoincrement_needs_leading_index: ClassVar[bool] = False  # AUTO_INCREMENT must lead an index (MySQL)
+    generated_not_null: ClassVar[bool] = True  # NOT NULL on a generated column
+    generated_text_kept: ClassVar[bool] = True  # the server reports a generated column's expression as written
+    index_nulls_order: ClassVar[bool] = False  # index columns `asc nulls last`
+    expression_indexes: ClassVar[bool] = True  # CREATE INDEX ... ((lower(email)))
+
     def schema_problems(self, schema) -> list:
         """Input errors (errors.Problem) for what the entities ask and this database cannot hold."""
-        return []
+        from codegen.dialects.features import unsupported_features
+
+        return unsupported_features(self, schema)
 
     def primary_key_on_column(self, table) -> bool:
         """Whether the primary key is declared on its column rather than as a line of CREATE TABLE."""
         return False
 
     def type_sql(self, ctype: ColumnType) -> str:
-        return self.TYPES[ctype.kind](ctype)
+        if ctype.native is not None:
+            return ctype.native
+        sql = self.TYPES[ctype.kind](ctype)
+        if ctype.array:
+            sql += "[]"
+        if ctype.collation is not None:
+            sql += " COLLATE " + self.collation_sql(ctype.collation)
+        return sql
+
+    def collation_sql(self, name: str) -> str:
+        return self.quote(name)
 
     def __init__(self) -> None:
         self._quoted: dict[str, str] = {}
@@ -217,6 +253,18 @@ class Dialect:
 
     def expected_default(self, sql: str | None) -> str | None:
         return sql
+
+    def index_orders(self, engine, table: str, schema: str | None) -> dict[str, list[str]]:
+        """Each index's key orders ("desc" or ""), where SQLAlchemy does not reflect them."""
+        return {}
+
+    def unreflected_indexes(self, engine, table: str, known: set[str]) -> list[dict]:
+        """Indexes SQLAlchemy's inspector leaves out (not named in `known`), in its shape."""
+        return []
+
+    def type_name(self, engine, table: str, column: str, schema: str | None) -> str:
+        """A column's type as the server names it, for a type SQLAlchemy cannot reflect."""
+        return "NULL"
 
     def reflected_default(self, sql: str | None) -> str | None:
         return sql

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from codegen.dialects import reserved
-from codegen.dialects.base import BASE_TYPES, Dialect, fixed
+from codegen.dialects.base import BASE_TYPES, Dialect, connected, fixed
 
 # Kinds whose literal default must be written as an expression, `DEFAULT ('x')` (MySQL 8 refuses
 # a plain literal on TEXT, BLOB and JSON columns; MariaDB takes either).
@@ -65,6 +65,22 @@ class MySQL(Dialect):
         "uuid": fixed("CHAR(36)"),
         "binary": lambda t: f"VARBINARY({t.length})" if t.length else "LONGBLOB",
         "enum": _enum,
+        "real": fixed("FLOAT"),
+        # the longest text form: an IPv6 address with an IPv4 tail and a /128 mask
+        "inet": fixed("VARCHAR(49)"),
+        "cidr": fixed("VARCHAR(49)"),
+        "macaddr": fixed("CHAR(17)"),
+        "xml": fixed("MEDIUMTEXT"),
+    }
+    generated_not_null = False  # MariaDB refuses NOT NULL on a generated column
+    generated_text_kept = False  # MariaDB reports lcase(`name`) for lower(name)
+    expression_indexes = False  # MariaDB has none; MySQL 8 indexes a hidden generated column
+    identity_in_composite_key = True
+    autoincrement_needs_leading_index = True  # the loader adds ix_<table>_<column> where the key does not lead
+    missing_types = {
+        "interval": "MySQL has no interval type: store a length of time as `bigint` (seconds, say), or use "
+                    "`native: {mysql: ...}`",
+        "tsvector": "MySQL searches text with FULLTEXT indexes, not a column type: use `text` here",
     }
     transactional_ddl = False  # every DDL statement commits on its own
     supports_comments = True  # as COMMENT clauses of the column and table definitions
@@ -98,7 +114,7 @@ class MySQL(Dialect):
     def schema_problems(self, schema) -> list:
         from codegen.errors import Location, Problem
 
-        problems = []
+        problems = super().schema_problems(schema)
         for table in schema.managed_tables:
             where = table.origin or Location(table.entity or table.name)
             keys = [("index", ix.name, ix.columns) for ix in table.indexes]
@@ -196,6 +212,7 @@ class MySQL(Dialect):
     # -- reading a live schema back (live.py) ------------------------------------------------------
 
     def reflected_type(self, sql: str) -> str:
+        sql = re.sub(r" CHARACTER SET \w+", "", sql)  # a collation names its character set
         sql = _INTEGER_WIDTH.sub(lambda m: "INT" if m[1] == "INTEGER" else m[1], sql)
         sql = re.sub(r"^INTEGER\b", "INT", sql)
         # BOOLEAN is TINYINT(1); MariaDB keeps JSON as LONGTEXT with a json_valid CHECK.
@@ -224,6 +241,18 @@ class MySQL(Dialect):
             UNION ALL SELECT 'event', EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = COALESCE(:schema, DATABASE())
         """)
         return [(kind, name) for kind, name in conn.execute(query, {"schema": schema})]
+
+    def index_orders(self, engine, table: str, schema: str | None) -> dict[str, list[str]]:
+        import sqlalchemy as sa
+
+        orders: dict[str, list[str]] = {}
+        with connected(engine) as conn:
+            for name, collation in conn.execute(sa.text(
+                    "SELECT INDEX_NAME, COLLATION FROM information_schema.STATISTICS WHERE TABLE_NAME = :table "
+                    "AND TABLE_SCHEMA = COALESCE(:schema, DATABASE()) ORDER BY INDEX_NAME, SEQ_IN_INDEX"),
+                    {"table": table, "schema": schema}):
+                orders.setdefault(name, []).append("desc" if collation == "D" else "")
+        return orders
 
     def reflected_autoincrement(self, conn, table: str, column: dict) -> bool:
         return column.get("autoincrement") is True  # AUTO_INCREMENT

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from codegen.dialects import reserved
-from codegen.dialects.base import BASE_TYPES, Dialect, fixed
+from codegen.dialects.base import BASE_TYPES, Dialect, connected, fixed
 
 # pg_advisory_lock's first key: "codg". The second is the schema's hash: one runner per
 # schema, the history table's home.
@@ -43,7 +43,20 @@ class PostgreSQL(Dialect):
         "binary": fixed("BYTEA"),
         # the type CREATE TYPE made; quoted like any identifier
         "enum": lambda t: PostgreSQL().quote(t.enum_name or ""),
+        "interval": fixed("INTERVAL"),
+        "inet": fixed("INET"),
+        "cidr": fixed("CIDR"),
+        "macaddr": fixed("MACADDR"),
+        "tsvector": fixed("TSVECTOR"),
+        "xml": fixed("XML"),
     }
+    arrays = True
+    index_methods = True
+    deferrable_constraints = True
+    identity_always = True
+    identity_in_composite_key = True
+    index_nulls_order = True
+    virtual_columns = False  # PostgreSQL 15 has only STORED generated columns
     native_enums = True
     supports_comments = True
     identity_columns = True
@@ -124,6 +137,16 @@ class PostgreSQL(Dialect):
                 {"name": name}).first()
             if invalid is not None:
                 conn.exec_driver_sql(f"DROP INDEX CONCURRENTLY IF EXISTS {quoted}")
+
+    def type_name(self, engine, table: str, column: str, schema: str | None) -> str:
+        import sqlalchemy as sa
+
+        with connected(engine) as conn:
+            return conn.execute(sa.text(
+                "SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+                "WHERE c.relname = :table AND a.attname = :column "
+                "AND c.relnamespace = coalesce(:schema, current_schema())::regnamespace"),
+                {"table": table, "column": column, "schema": schema}).scalar() or "NULL"
 
     def reflected_default(self, sql: str | None) -> str | None:
         # now() is CURRENT_TIMESTAMP (both the transaction's start); hand-written schemas use either

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from codegen import naming
 from codegen.dialects import reserved
-from codegen.dialects.base import BASE_TYPES, Dialect, fixed
+from codegen.dialects.base import BASE_TYPES, Dialect, connected, fixed
 
 
 class SQLite(Dialect):
@@ -19,7 +19,17 @@ class SQLite(Dialect):
         "decimal": fixed("NUMERIC"),
         "float": fixed("REAL"),
         "uuid": fixed("CHAR(36)"),
+        # the nearest storage class (sqlite.org/datatype3.html): values are kept as written
+        "char": fixed("TEXT"),
+        "interval": fixed("TEXT"),
+        "inet": fixed("TEXT"),
+        "cidr": fixed("TEXT"),
+        "macaddr": fixed("TEXT"),
+        "xml": fixed("TEXT"),
     }
+    missing_types = {"tsvector": "SQLite searches text with FTS5 virtual tables, which codegen does not manage: "
+                                 "use `text` here, or `native: {sqlite: ...}`"}
+    stored_columns_added = False  # ALTER TABLE ADD COLUMN refuses STORED: the table is rebuilt
     rebuilds_tables = True
     enum_values_check = True
     names_fold_case = True  # sqlite.org/lang_keywords.html: identifiers are case-insensitive
@@ -34,6 +44,34 @@ class SQLite(Dialect):
         # AUTOINCREMENT is allowed only as INTEGER PRIMARY KEY AUTOINCREMENT on the column itself.
         key = table.primary_key
         return key is not None and table.column(key.columns[0]).autoincrement
+
+    def expected_type(self, sql: str) -> str:
+        # SQLAlchemy reads no COLLATE back from SQLite, so the live comparison cannot check it here
+        return sql.split(" COLLATE ", 1)[0]
+
+    def index_orders(self, engine, table: str, schema: str | None) -> dict[str, list[str]]:
+        with connected(engine) as conn:
+            names = [row[1] for row in conn.exec_driver_sql(f"PRAGMA index_list({self.quote(table)})")]
+            return {name: ["desc" if row[3] else "" for row in
+                           conn.exec_driver_sql(f"PRAGMA index_xinfo({self.quote(name)})") if row[5]]
+                    for name in names}
+
+    def unreflected_indexes(self, engine, table: str, known: set[str]) -> list[dict]:
+        """Indexes of expressions, which SQLAlchemy skips on SQLite, in its shape: read from their SQL."""
+        found = []
+        with connected(engine) as conn:
+            rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                        "AND sql IS NOT NULL", (table,)).fetchall()
+            for name, sql in rows:
+                if name in known:
+                    continue
+                keys = _index_keys(sql)
+                info = conn.exec_driver_sql(f"PRAGMA index_xinfo({self.quote(name)})").fetchall()
+                columns = [row[2] for row in info if row[5]]
+                found.append({"name": name, "unique": sql.upper().startswith("CREATE UNIQUE"),
+                              "column_names": columns, "expressions": [k if c is None else c for k, c in zip(keys, columns)],
+                              "dialect_options": {}})
+        return found
 
     def raw_default(self, sql: str) -> str:
         # SQLite accepts an expression as a default only inside parentheses.
@@ -91,3 +129,23 @@ class SQLite(Dialect):
             raise
         finally:
             conn.exec_driver_sql(f"PRAGMA busy_timeout = {waited}")
+
+
+def _index_keys(sql: str) -> list[str]:
+    """The keys between the parentheses of `CREATE INDEX name ON table (keys)`, split at top-level commas."""
+    start = sql.index("(")
+    depth, keys, current = 0, [], ""
+    for char in sql[start + 1:]:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        if char == "," and depth == 0:
+            keys.append(current.strip())
+            current = ""
+        else:
+            current += char
+    keys.append(current.strip())
+    return [key[1:-1] if key.startswith("(") and key.endswith(")") else key for key in keys]

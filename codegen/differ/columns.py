@@ -21,11 +21,14 @@ def diff_columns(old: Table, new: Table) -> list[Operation]:
             ops.append(CreateEnum(e))
         ops.append(AddColumn(new.name, new_cols[name]))
     for name in common:
+        if (old_cols[name].generated, old_cols[name].stored) != (new_cols[name].generated, new_cols[name].stored):
+            ops.append(AlterColumn(new.name, old_cols[name], new_cols[name]))  # the column is replaced
+            continue
         enum_ops, before = diff_column_enum(new.name, old_cols[name], new_cols[name])
         ops += enum_ops
         after = new_cols[name]
-        if (before.type, before.nullable, before.default, before.autoincrement) != (
-                after.type, after.nullable, after.default, after.autoincrement):
+        if (before.type, before.nullable, before.default, before.autoincrement, before.identity_always) != (
+                after.type, after.nullable, after.default, after.autoincrement, after.identity_always):
             ops.append(AlterColumn(new.name, before, after))
         if before.comment != after.comment:
             ops.append(SetColumnComment(new.name, name, before.comment, after.comment, after))

@@ -17,6 +17,11 @@ if TYPE_CHECKING:
 class AlembicFormat(OutputFormat):
     name = "alembic"
 
+    def schema_problems(self, schema) -> list:
+        from codegen.formats.alembic_features import features_not_written
+
+        return features_not_written(schema)
+
     def planning_dialect(self, dialect: Dialect) -> Dialect:
         # A revision runs on every database Alembic supports, not only the project's.
         from codegen.dialects.alembic import PortableAlembic

@@ -16,6 +16,10 @@ class OutputFormat:
     name: ClassVar[str]
     dialects: ClassVar[tuple[str, ...] | None] = None  # the dialects it can write for; None: every one
 
+    def schema_problems(self, schema) -> list:
+        """Input errors for what the entities ask and this format cannot write yet."""
+        return []
+
     def planning_dialect(self, dialect: Dialect) -> Dialect:
         """What the operations are planned for: the project's database, unless the format runs on several."""
         return dialect

@@ -90,7 +90,8 @@ def _path_order(path: str) -> str:
 
 
 def load_schema(folder: Path, max_identifier_length: int | None, display_root: Path | None = None,
-                parsed: ParsedFiles | None = None, names_fold_case: bool = False, unsigned_check=None) -> Schema:
+                parsed: ParsedFiles | None = None, names_fold_case: bool = False, unsigned_check=None,
+                dialect=None) -> Schema:
     """Read, validate and resolve every entity file below `folder`.
 
     `parsed`: files parsed before are taken from it, and each file read is
@@ -109,7 +110,7 @@ def load_schema(folder: Path, max_identifier_length: int | None, display_root: P
             problems.extend(exc.problems)
     if problems:
         raise UserError(problems)
-    return resolve(sources, max_identifier_length, names_fold_case, unsigned_check)
+    return resolve(sources, max_identifier_length, names_fold_case, unsigned_check, dialect)
 
 
 def _entities_of(path: str, shown: str, parsed: ParsedFiles) -> list[SourceEntity]:

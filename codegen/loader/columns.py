@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 import math
+import re
 import uuid
 from typing import Any
 
@@ -14,6 +16,7 @@ from codegen.loader.entities import Field, Report, check_identifier, field_at
 from codegen.model import (
     INTEGER_KINDS,
     LOGICAL_TYPES,
+    NATIVE_KIND,
     Column,
     ColumnType,
     Default,
@@ -23,6 +26,9 @@ from codegen.model import (
 
 _TIME_KINDS = ("timestamp", "date", "time")
 _KNOWN_TYPES = frozenset(LOGICAL_TYPES)
+_WRITTEN_TYPES = (*LOGICAL_TYPES, "array")  # as a user may write them
+_MAC_ADDRESS = re.compile(r"[0-9a-fA-F]{2}([:-]?)[0-9a-fA-F]{2}(\1[0-9a-fA-F]{2}){4}")
+_TEXT_KINDS = ("string", "text", "char")
 
 
 def build_column(report: Report, f: Field, table: str, max_len: int | None) -> Column | None:
@@ -45,7 +51,8 @@ def build_column(report: Report, f: Field, table: str, max_len: int | None) -> C
     problems = len(report.problems)
     column = _built_column(report, f, table, max_len, here)
     if (column is not None and key is not None and len(report.problems) == problems
-            and column.type.kind != "enum" and column.renamed_from is None):
+            and column.type.kind != "enum" and column.renamed_from is None and column.generated is None
+            and not column.identity_always):
         report.columns[key] = (column.type, column.nullable, column.default, column.autoincrement, column.comment,
                                None, column.backfill, column.truncate)
     return column
@@ -54,13 +61,43 @@ def build_column(report: Report, f: Field, table: str, max_len: int | None) -> C
 def _built_column(report: Report, f: Field, table: str, max_len: int | None, here: Location) -> Column | None:
     spec = f.spec
     kind = spec.type
-    if kind not in _KNOWN_TYPES:
+    array = False
+    native = None
+    if spec.native is not None:
+        native = _native(report, f)
+        if native is None:
+            return None
+        kind = kind or NATIVE_KIND
+    elif kind is None:
+        _column_error(report, f, None, "the field has no `type`",
+                      f"add `type:` (one of: {', '.join(_WRITTEN_TYPES)}), or `native:`")
+        return None
+    elif kind == "array":
+        if spec.items is None:
+            _column_error(report, f, "type", "`type: array` without `items`",
+                          "add `items:` with the items' type, e.g. `items: text`")
+            return None
+        kind, array = spec.items, True
+        if kind == "array" or kind == "enum":
+            _column_error(report, f, "items", f"arrays of `{kind}` are not in the format",
+                          "use `json` for nested lists; for enum values, `items: string` and a check")
+            return None
+        if kind not in _KNOWN_TYPES:
+            _column_error(report, f, "items", f"unknown type `{kind}`",
+                          did_you_mean(kind, LOGICAL_TYPES) or f"use one of: {', '.join(LOGICAL_TYPES)}")
+            return None
+    if kind not in _KNOWN_TYPES and kind != NATIVE_KIND:
         _column_error(report, f, "type", f"unknown type `{kind}`",
-                      did_you_mean(kind, LOGICAL_TYPES) or f"use one of: {', '.join(LOGICAL_TYPES)}")
+                      did_you_mean(kind, _WRITTEN_TYPES) or f"use one of: {', '.join(_WRITTEN_TYPES)}")
         return None
     given = spec.given & _CHECKED_KEYS  # most columns give none of these
     if given:
         _check_column_keys(report, f, kind, given, max_len)
+        if "items" in given and not array:
+            _column_error(report, f, "items", "`items` without `type: array`", "write `type: array`, or remove `items`")
+    if kind == "char" and spec.length is None:
+        _column_error(report, f, "type", "`char` without `length`", "add `length:` (the fixed number of characters)")
+        return None
     values: tuple[str, ...] = ()
     enum_name = None
     if kind == "enum":
@@ -71,10 +108,11 @@ def _built_column(report: Report, f: Field, table: str, max_len: int | None, her
             return None
         if len(set(values)) != len(values):
             _column_error(report, f, "values", "an enum value is listed twice", "list each value once")
-        enum_name = naming.enum_type(table, f.name, max_len)
+        enum_name = spec.enum_type or naming.enum_type(table, f.name, max_len)
     ctype = shared_type(kind, spec.length, spec.precision, spec.scale if spec.precision is not None else None,
                          spec.timezone, values, enum_name,
-                         spec.unsigned and kind in INTEGER_KINDS and report.unsigned_check is None)
+                         spec.unsigned and kind in INTEGER_KINDS and report.unsigned_check is None,
+                         array, spec.collation, native)
     default = backfill = None
     if "default" in given:
         default = _default(spec.default, ctype, spec.nullable,
@@ -89,7 +127,26 @@ def _built_column(report: Report, f: Field, table: str, max_len: int | None, her
             backfill = spec.backfill
 
     return new_column(f.name, ctype, spec.nullable, default, spec.autoincrement, spec.comment, spec.renamed_from,
-                  backfill, spec.truncate, field_at(f, "renamed_from") if spec.renamed_from else here)
+                      backfill, spec.truncate, field_at(f, "renamed_from") if spec.renamed_from else here,
+                      spec.identity == "always", spec.generated, spec.stored)
+
+
+def _native(report: Report, f: Field) -> str | None:
+    """The type text `native:` gives for the project's dialect."""
+    written = {k: v for k, v in f.spec.native.items() if v is not None}
+    if not written:
+        _column_error(report, f, "native", "`native:` names no type", "add e.g. `postgresql: \"int4range\"`")
+        return None
+    text = written.get(report.dialect) if report.dialect else None
+    if text is None:
+        _column_error(report, f, "native", f"`native:` has no type for {report.dialect or 'this dialect'} "
+                      f"(it names {', '.join(sorted(written))})",
+                      f"add `{report.dialect}: \"<type>\"` to `native:`, or use a logical `type:` alone")
+        return None
+    if not text.strip() or ";" in text:
+        _column_error(report, f, "native", f"`{text}` is not a type", "write one type, as the database spells it")
+        return None
+    return text.strip()
 
 
 def _check_column_keys(report: Report, f: Field, kind: str, given: set[str], max_len: int | None) -> None:
@@ -109,9 +166,24 @@ def _check_column_keys(report: Report, f: Field, kind: str, given: set[str], max
         if spec.precision is not None and spec.scale is not None and spec.scale > spec.precision:
             _column_error(report, f, "scale", f"scale {spec.scale} is greater than precision {spec.precision}",
                           "make `scale` at most `precision`")
-    for key in ("on_delete", "on_update"):
+    for key in ("on_delete", "on_update", "deferrable"):
         if key in given and spec.references is None:
             _column_error(report, f, key, f"`{key}` without `references`", "add `references: Entity` or remove it")
+    if "identity" in given and not spec.autoincrement:
+        _column_error(report, f, "identity", "`identity` without `autoincrement: true`",
+                      "add `autoincrement: true`, or remove `identity`")
+    if "stored" in given and spec.generated is None:
+        _column_error(report, f, "stored", "`stored` without `generated`", "add `generated: \"<expression>\"`")
+    if "generated" in given:
+        if spec.generated is None or not spec.generated.strip():
+            _column_error(report, f, "generated", "empty `generated:`", "write the SQL expression of the value")
+        for key in ("default", "backfill", "autoincrement"):
+            if key in given and (key != "autoincrement" or spec.autoincrement):
+                _column_error(report, f, key, f"a generated column cannot have `{key}`",
+                              f"remove `{key}`: the database computes the value from `generated:`")
+    if "enum_type" in given and spec.enum_type is not None:
+        check_identifier(report, field_at(f, "enum_type"), spec.enum_type, "enum_type", max_len,
+                         f.owner.spec.entity, f.name)
 
 
 def _column_error(report: Report, f: Field, key: str | None, message: str, fix: str | None) -> None:
@@ -119,11 +191,14 @@ def _column_error(report: Report, f: Field, key: str | None, message: str, fix: 
 
 
 _ONLY_FOR = {  # keys that apply to some logical types only
-    "length": ("string", "binary"), "precision": ("decimal",), "scale": ("decimal",),
+    "length": ("string", "binary", "char"), "precision": ("decimal",), "scale": ("decimal",),
     "timezone": ("timestamp", "time"), "values": ("enum",), "unsigned": tuple(INTEGER_KINDS),
+    "collation": _TEXT_KINDS, "enum_type": ("enum",),
 }
-_NOT_FOR = {kind: frozenset(key for key, kinds in _ONLY_FOR.items() if kind not in kinds) for kind in LOGICAL_TYPES}
-_CHECKED_KEYS = frozenset({*_ONLY_FOR, "renamed_from", "on_delete", "on_update", "default", "backfill"})
+_NOT_FOR = {kind: frozenset(key for key, kinds in _ONLY_FOR.items() if kind not in kinds)
+            for kind in (*LOGICAL_TYPES, NATIVE_KIND)}
+_CHECKED_KEYS = frozenset({*_ONLY_FOR, "renamed_from", "on_delete", "on_update", "default", "backfill", "items",
+                           "identity", "stored", "generated", "deferrable"})
 
 
 def _default(value: Any, ctype: ColumnType, nullable: bool, err) -> Default | None:
@@ -149,9 +224,13 @@ def _literal_problem(value: Any, ctype: ColumnType) -> str | None:
     """Why a literal cannot be stored in a column of this type, or None when it can."""
     kind = ctype.kind
     is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if ctype.native is not None:
+        return None  # the database's own type: it judges the value
+    if ctype.array:
+        return "array values need `{sql: \"'{}'\"}` (the database's array literal)"
     if kind in INTEGER_KINDS:
         return None if isinstance(value, int) and not isinstance(value, bool) else "use a whole number"
-    if kind in ("decimal", "float"):
+    if kind in ("decimal", "float", "real"):
         if is_number and not math.isfinite(value):  # JSON and SQL literals have no infinity or NaN
             return "use a finite number, or {sql: \"'Infinity'\"} where the database has it"
         return None if is_number else "use a number"
@@ -159,7 +238,7 @@ def _literal_problem(value: Any, ctype: ColumnType) -> str | None:
         return None if isinstance(value, bool) else "use true or false"
     if not isinstance(value, str):
         return "use a quoted string" if kind != "binary" else "binary defaults need `{sql: ...}`"
-    if kind in ("string", "text"):
+    if kind in _TEXT_KINDS:
         if ctype.length is not None and len(value) > ctype.length:
             return f"the value is longer than length {ctype.length}"
         return None
@@ -184,4 +263,15 @@ def _literal_problem(value: Any, ctype: ColumnType) -> str | None:
             return None
         except ValueError:
             return "use JSON text in a string, e.g. '{}' or '[]'"
+    if kind in ("inet", "cidr"):
+        try:
+            ipaddress.ip_interface(value) if kind == "inet" else ipaddress.ip_network(value)
+            return None
+        except ValueError:
+            return ("use an address such as 192.168.0.1 or 2001:db8::1/64" if kind == "inet"
+                    else "use a network such as 192.168.0.0/24, with no bits set right of the mask")
+    if kind == "macaddr":
+        return None if _MAC_ADDRESS.fullmatch(value) else "use a MAC address such as 08:00:2b:01:02:03"
+    if kind in ("interval", "tsvector", "xml"):
+        return None  # the database parses it; its error names the value
     return "binary defaults need `{sql: ...}`"

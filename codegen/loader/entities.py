@@ -47,6 +47,8 @@ class Report:
     columns: dict[tuple, tuple] = field(default_factory=dict)
     # `unsigned: true` as a check's expression for a column (None: the database has UNSIGNED itself).
     unsigned_check: Callable[[str], str | None] | None = None
+    dialect: str | None = None  # the project's: which text of `native:` a column gets
+    identity_index: bool = False  # an autoincrement column must lead an index (MySQL)
 
     def error(self, where: Location, message: str, fix: str | None = None,
               entity: str | None = None, field: str | None = None) -> None:

@@ -23,9 +23,11 @@ from pydantic import (
     Tag,
 )
 
-from codegen.model import FK_ACTIONS
+from codegen.model import FK_ACTIONS, INDEX_METHODS
 
 FkAction = Literal[FK_ACTIONS]
+IndexMethod = Literal[INDEX_METHODS]
+Deferrable = Union[StrictBool, Literal["initially_deferred"]]
 Scalar = Union[StrictBool, StrictInt, StrictFloat, StrictStr, None]
 
 
@@ -39,8 +41,17 @@ class SqlDefault(_Strict):
     sql: StrictStr
 
 
+class NativeSpec(_Strict):
+    """`native: {postgresql: "int4range"}`: the column's type text on each dialect named."""
+
+    postgresql: Optional[StrictStr] = None
+    mysql: Optional[StrictStr] = None
+    sqlite: Optional[StrictStr] = None
+
+
 class FieldSpec(_Strict):
-    type: StrictStr = Field(description="logical type: integer, string, enum, ...")
+    type: Optional[StrictStr] = Field(None, description="logical type: integer, string, enum, array, ... "
+                                                        "(required unless `native` is given)")
     nullable: StrictBool = False
     primary_key: StrictBool = False
     autoincrement: StrictBool = False
@@ -66,6 +77,17 @@ class FieldSpec(_Strict):
                                                     "elsewhere a check ck_<table>_<column>_unsigned)")
     truncate: StrictBool = Field(False, description="this type change may cut (string) or round (decimal, integer) "
                                                     "values that do not fit; without it the migration stops on them")
+    items: Optional[StrictStr] = Field(None, description="`type: array`: the logical type of the items (postgresql)")
+    native: Optional[NativeSpec] = Field(None, description="the column's type as each dialect spells it; "
+                                                           "compared as text")
+    identity: Optional[Literal["always", "by_default"]] = Field(
+        None, description="with `autoincrement`: `always` refuses values the application gives (postgresql)")
+    enum_type: Optional[StrictStr] = Field(None, description="enum: the PostgreSQL type's name "
+                                                             "(default <table>_<column>)")
+    generated: Optional[StrictStr] = Field(None, description="a generated column: the SQL expression of its value")
+    stored: StrictBool = Field(True, description="generated columns: stored (true) or computed on read (false)")
+    deferrable: Deferrable = Field(False, description="with `references`: true or `initially_deferred` (postgresql)")
+    collation: Optional[StrictStr] = Field(None, description="string, text, char: the collation's name")
 
 
 # `name: string` is NOT NULL string; `nickname: string?` is nullable.
@@ -73,10 +95,15 @@ FieldShorthand = Annotated[StrictStr, Field(pattern=r"^[a-z]+\??$")]
 
 
 class IndexSpec(_Strict):
-    columns: list[StrictStr] = Field(min_length=1)
+    columns: list[StrictStr] = Field([], description="column names, each may end in `desc`, `asc`, "
+                                                     "`nulls first` or `nulls last`: \"created_at desc\"")
     unique: StrictBool = False
     name: Optional[StrictStr] = None
     where: Optional[StrictStr] = Field(None, description="partial index predicate (postgresql, sqlite)")
+    method: Optional[IndexMethod] = Field(None, description="postgresql: the index's access method (default btree)")
+    expressions: list[StrictStr] = Field([], description="SQL expressions indexed after the columns: "
+                                                         "[\"lower(email)\"]")
+    include: list[StrictStr] = Field([], description="postgresql: columns stored in the index, not searched by")
 
 
 class ForeignKeySpec(_Strict):
@@ -89,6 +116,7 @@ class ForeignKeySpec(_Strict):
     on_delete: Optional[FkAction] = None
     on_update: Optional[FkAction] = None
     name: Optional[StrictStr] = None
+    deferrable: Deferrable = Field(False, description="true or `initially_deferred` (postgresql)")
 
 
 class CheckSpec(_Strict):
@@ -124,6 +152,7 @@ class EntityListFile(_Strict):
 ENTITY_KEYS = tuple(EntitySpec.model_fields)
 FIELD_KEYS = tuple(FieldSpec.model_fields)
 INDEX_KEYS = tuple(IndexSpec.model_fields)
+NATIVE_KEYS = tuple(NativeSpec.model_fields)
 CHECK_KEYS = tuple(CheckSpec.model_fields)
 FOREIGN_KEY_KEYS = tuple(ForeignKeySpec.model_fields)
 

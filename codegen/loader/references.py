@@ -68,7 +68,7 @@ def resolve_references(report: Report, ent: SourceEntity, fields_: list[Field], 
             err("`on_delete: set_null` on a NOT NULL column", "make the column nullable or pick another action", "on_delete")
         fks.append(ForeignKey(
             naming.foreign_key(table.name, (f.name,), target.name, max_len), (f.name,), target.name, (ref_col.name,),
-            f.spec.on_delete, f.spec.on_update,
+            f.spec.on_delete, f.spec.on_update, bool(f.spec.deferrable), f.spec.deferrable == "initially_deferred",
         ))
     return tuple(fks)
 
@@ -126,7 +126,8 @@ def resolve_table_foreign_keys(report: Report, ent: SourceEntity, table: Table, 
                                               max_len, ent.spec.entity, None):
             continue
         name = spec.name or naming.foreign_key(table.name, columns, target.name, max_len)
-        fks.append(ForeignKey(name, columns, target.name, ref_columns, spec.on_delete, spec.on_update))
+        fks.append(ForeignKey(name, columns, target.name, ref_columns, spec.on_delete, spec.on_update,
+                              bool(spec.deferrable), spec.deferrable == "initially_deferred"))
     return tuple(fks)
 
 

@@ -9,6 +9,7 @@ one by one, so a user fixes a file in one pass.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from codegen import naming
@@ -37,11 +38,14 @@ from codegen.model import (
 
 
 def resolve(entities: list[SourceEntity], max_identifier_length: int | None, names_fold_case: bool = False,
-            unsigned_check: Callable[[str], str | None] | None = None) -> Schema:
+            unsigned_check: Callable[[str], str | None] | None = None, dialect=None) -> Schema:
     """Build the schema, or raise one UserError listing every problem found. `names_fold_case`:
     the database takes `Name` and `name` for one name (SQLite, MySQL). `unsigned_check`: the
-    dialect's check for `unsigned: true` (returning None where the type itself is UNSIGNED)."""
+    dialect's check for `unsigned: true` (returning None where the type itself is UNSIGNED).
+    `dialect`: the project's (dialects/), for `native:` and the index AUTO_INCREMENT needs."""
     report = Report()
+    report.dialect = dialect.name if dialect is not None else None
+    report.identity_index = dialect is not None and dialect.autoincrement_needs_leading_index
     probe = unsigned_check("x") if unsigned_check is not None else None
     report.unsigned_check = unsigned_check if probe is not None else None
     by_name: dict[str, SourceEntity] = {}
@@ -187,11 +191,12 @@ def _build_table(report: Report, ent: SourceEntity, fields_: list[Field], max_le
             if f.name in primary_key.columns and f.spec.nullable:
                 report.error(field_at(f, "nullable"), "a primary key column cannot be nullable",
                              "remove `nullable: true` (or `?`)", spec.entity, f.name)
-    for f in autoincrements:
-        if f.spec.type not in INTEGER_KINDS or not primary_key or primary_key.columns != (f.name,):
+    for f in autoincrements:  # in a key of several columns: dialects/features.py says where that is allowed
+        if f.spec.type not in INTEGER_KINDS or not primary_key or f.name not in primary_key.columns:
             report.error(field_at(f, "autoincrement"),
-                         "`autoincrement` needs a single-column integer/bigint primary key",
-                         "make this field the only primary key column, or drop `autoincrement`", spec.entity, f.name)
+                         "`autoincrement` needs an integer column of the primary key",
+                         "make this field (smallint, integer or bigint) a primary key column, or drop "
+                         "`autoincrement`", spec.entity, f.name)
         if "default" in f.spec.given:
             report.error(field_at(f, "default"), "an `autoincrement` column cannot also have a `default`",
                          "remove the `default`: the database generates the value", spec.entity, f.name)
@@ -208,11 +213,15 @@ def _build_table(report: Report, ent: SourceEntity, fields_: list[Field], max_le
         if check_columns(cols, ("unique", i)) if owner is ent else True:
             uniques.append(UniqueConstraint(naming.unique(name, tuple(cols), max_len), tuple(cols)))
     for owner, i, ix in _inherited(owners, "indexes"):
-        if owner is not ent or check_columns(ix.columns, ("indexes", i, "columns")):
-            ix_name = ix.name or naming.index(name, tuple(ix.columns), max_len)
+        if owner is not ent or check_columns([_key_column(c) for c in ix.columns], ("indexes", i, "columns")):
+            ix_name = ix.name or naming.index(name, _index_words(ix), max_len)
             if ix.name:
                 check_identifier(report, owner.at("indexes", i, "name"), ix.name, "index name", max_len, spec.entity, None)
-            indexes.append(Index(ix_name, tuple(ix.columns), ix.unique, ix.where))
+            indexes.append(_index(report, owner, i, ix, ix_name, column_names, spec.entity))
+    if report.identity_index and primary_key:
+        for f in autoincrements:  # MySQL: an AUTO_INCREMENT column must lead an index
+            if f.name in primary_key.columns[1:] and not any(ix.columns[:1] == (f.name,) for ix in indexes):
+                indexes.append(Index(naming.index(name, (f.name,), max_len), (f.name,)))
     checks = []
     for owner, i, ck in _inherited(owners, "checks"):
         if check_identifier(report, owner.at("checks", i, "name"), ck.name, "check name", None, spec.entity, None):
@@ -294,3 +303,46 @@ def _check_folded_names(report: Report, tables: list[Table]) -> None:
     clashes(tables, "table", lambda t: t.entity)
     for table in tables:
         clashes(table.columns, f"in table `{table.name}`, column", lambda c, t=table: t.entity)
+
+
+_KEY_ORDER = re.compile(r"(asc|desc)?\s*(nulls\s+(first|last))?")
+
+
+def _key_column(written: str) -> str:
+    """The column of an index's `columns` item: `created_at desc` -> `created_at`."""
+    return written.split(None, 1)[0] if written.strip() else written
+
+
+def _index_words(ix: Any) -> tuple[str, ...]:
+    """What an index's default name is made of: its columns, then each expression's words."""
+    words = [_key_column(c) for c in ix.columns]
+    for expr in ix.expressions:
+        words.append("_".join(re.findall(r"[a-z0-9]+", expr.lower())) or "expr")
+    return tuple(words)
+
+
+def _index(report: Report, owner: SourceEntity, i: int, ix: Any, name: str, column_names: set[str],
+           entity: str) -> Index:
+    """One `indexes:` item: each column's order (`desc`, `nulls last`) checked and spelled one way."""
+    columns, orders = [], []
+    for k, written in enumerate(ix.columns):
+        column, _, order = written.strip().partition(" ")
+        order = " ".join(order.lower().split())
+        if not _KEY_ORDER.fullmatch(order):
+            report.error(owner.at("indexes", i, "columns", k), f"`{written}`: unknown order `{order}`",
+                         "write the column, then `asc` or `desc`, then `nulls first` or `nulls last`", entity)
+        columns.append(column)
+        orders.append(order)
+    if not ix.columns and not ix.expressions:
+        report.error(owner.at("indexes", i), "an index without `columns` or `expressions`",
+                     "list the columns it covers, or the expressions it indexes", entity)
+    for k, expr in enumerate(ix.expressions):
+        if not expr.strip() or ";" in expr:
+            report.error(owner.at("indexes", i, "expressions", k), f"`{expr}` is not an expression",
+                         "write one SQL expression, e.g. lower(email)", entity)
+    for k, column in enumerate(ix.include):
+        if column not in column_names:
+            report.error(owner.at("indexes", i, "include", k), f"unknown column `{column}`",
+                         did_you_mean(column, column_names) or "name one of the entity's fields", entity)
+    return Index(name, tuple(columns), ix.unique, ix.where, ix.method if ix.method != "btree" else None,
+                 tuple(orders) if any(orders) else (), tuple(e.strip() for e in ix.expressions), tuple(ix.include))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from codegen.model import FK_ACTIONS
+from codegen.model import FK_ACTIONS, INDEX_METHODS
 
 _SHORTHAND = re.compile(r"[a-z]+\??")
 _SCALARS = (bool, int, float, str, type(None))
@@ -43,11 +43,11 @@ class SqlDefaultDef(Definition):
 
 
 class FieldDef(Definition):
-    type: str
     nullable = primary_key = autoincrement = unique = searchable = timezone = truncate = unsigned = False
-    index = True
-    default = references = on_delete = on_update = length = precision = scale = values = comment = None
-    renamed_from = backfill = None
+    deferrable = False
+    index = stored = True
+    type = default = references = on_delete = on_update = length = precision = scale = values = comment = None
+    renamed_from = backfill = items = native = identity = enum_type = generated = collation = None
 
     @classmethod
     def shorthand(cls, written: str) -> "FieldDef":
@@ -56,15 +56,16 @@ class FieldDef(Definition):
 
 
 class IndexDef(Definition):
-    columns: list[str]
     unique = False
-    name = where = None
+    name = where = method = None
+    columns = expressions = include = ()
 
 
 class ForeignKeyDef(Definition):
     columns: list[str]
     references: str
     ref_columns = on_delete = on_update = name = None
+    deferrable = False
 
 
 class CheckDef(Definition):
@@ -120,18 +121,25 @@ def _action(v: Any) -> bool:
     return v is None or (type(v) is str and v in FK_ACTIONS)
 
 
+def _deferrable(v: Any) -> bool:
+    return type(v) is bool or v == "initially_deferred"
+
+
 _FIELD_CHECKS = {
     "type": _str, "nullable": _bool, "primary_key": _bool, "autoincrement": _bool, "unique": _bool,
     "searchable": _bool, "index": _bool, "references": _str_or_none, "on_delete": _action, "on_update": _action,
     "length": _positive, "precision": _positive, "scale": lambda v: v is None or (type(v) is int and v >= 0),
     "timezone": _bool, "values": _strings_or_none, "comment": _str_or_none, "renamed_from": _str_or_none,
-    "backfill": _scalar, "truncate": _bool, "unsigned": _bool,
-}
+    "backfill": _scalar, "truncate": _bool, "unsigned": _bool, "items": _str_or_none,
+    "identity": lambda v: v is None or v in ("always", "by_default"), "enum_type": _str_or_none,
+    "generated": _str_or_none, "stored": _bool, "deferrable": _deferrable, "collation": _str_or_none,
+}  # `native:` is left to pydantic
 _FOREIGN_KEY_CHECKS = {"columns": lambda v: _strings(v) and len(v) > 0, "references": _str,
                        "ref_columns": lambda v: v is None or (_strings(v) and len(v) > 0), "on_delete": _action,
-                       "on_update": _action, "name": _str_or_none}
-_INDEX_CHECKS = {"columns": lambda v: _strings(v) and len(v) > 0, "unique": _bool, "name": _str_or_none,
-                 "where": _str_or_none}
+                       "on_update": _action, "name": _str_or_none, "deferrable": _deferrable}
+_INDEX_CHECKS = {"columns": _strings, "unique": _bool, "name": _str_or_none, "where": _str_or_none,
+                 "method": lambda v: v is None or (type(v) is str and v in INDEX_METHODS), "expressions": _strings,
+                 "include": _strings}
 _ENTITY_CHECKS = {
     "entity": _str, "table": _str_or_none, "description": _str_or_none, "extends": _strings,
     "renamed_from": _str_or_none, "primary_key": _strings_or_none, "abstract": _bool, "external": _bool,
@@ -205,7 +213,7 @@ def entity(data: Any) -> EntityDef | None:
         if key == "fields":
             built = _fields(value)
         elif key == "indexes":
-            built = _listed(value, IndexDef, _INDEX_CHECKS, ("columns",))
+            built = _listed(value, IndexDef, _INDEX_CHECKS, ())
         elif key == "checks":
             built = _listed(value, CheckDef, {"name": _str, "expr": _str}, ("name", "expr"))
         elif key == "foreign_keys":
@@ -237,6 +245,8 @@ def from_model(model: Any) -> EntityDef:
                 field = FieldDef(written(field))
                 if hasattr(field.default, "sql"):  # format.SqlDefault
                     field.default = SqlDefaultDef(written(field.default))
+                if field.native is not None:  # format.NativeSpec
+                    field.native = written(field.native)
             fields[name] = field
         values["fields"] = fields
     if "indexes" in values:

@@ -24,6 +24,8 @@ class AddColumn(Operation):
     def describe(self) -> str:
         null = "NULL" if self.column.nullable else "NOT NULL"
         text = f"add column {self.table}.{self.column.name} {self.column.type.describe()} {null}"
+        if self.column.generated is not None:
+            text += f" generated as ({self.column.generated})" + ("" if self.column.stored else " virtual")
         fill = fill_value(self.column)
         if fill is not None and self.column.default is None:
             text += f" (existing rows get {fill!r})"
@@ -49,6 +51,8 @@ class DropColumn(Operation):
         return f"drop column {self.table}.{self.column.name}"
 
     def hazards(self) -> tuple[Hazard, ...]:
+        if self.column.generated is not None:
+            return ()  # its values are computed from the other columns: adding it back brings them back
         return (Hazard(DATA_LOSS, self.table, self.column.name, "the column and its values are deleted"),
                 Hazard(NOT_REVERSIBLE, self.table, self.column.name, "undoing this brings the column back empty"))
 
@@ -94,6 +98,16 @@ class AlterColumn(Operation):
         return self.old.type != self.new.type
 
     @property
+    def generated_changed(self) -> bool:
+        """No database changes a generated column's expression in place (PostgreSQL 15, MariaDB):
+        the column is dropped and added again, its values computed anew."""
+        return (self.old.generated, self.old.stored) != (self.new.generated, self.new.stored)
+
+    @property
+    def identity_changed(self) -> bool:
+        return self.old.identity_always != self.new.identity_always
+
+    @property
     def nullable_changed(self) -> bool:
         return self.old.nullable != self.new.nullable
 
@@ -103,6 +117,9 @@ class AlterColumn(Operation):
 
     def describe(self) -> str:
         parts = []
+        if self.generated_changed:
+            parts.append(f"generated {self.old.generated or 'none'} -> {self.new.generated or 'none'}"
+                         + ("" if self.new.stored else " (virtual)"))
         if self.type_changed:
             parts.append(f"type {self.old.type.describe()} -> {self.new.type.describe()}")
         if self.nullable_changed:
@@ -113,6 +130,8 @@ class AlterColumn(Operation):
             parts.append(f"default {old} -> {new}")
         if self.old.autoincrement != self.new.autoincrement:
             parts.append("autoincrement " + ("on" if self.new.autoincrement else "off"))
+        elif self.identity_changed:
+            parts.append("identity " + ("always" if self.new.identity_always else "by default"))
         return f"alter column {self.table}.{self.new.name}: {', '.join(parts)}"
 
     @property
@@ -155,7 +174,9 @@ class AlterColumn(Operation):
         "length" (text cut to the new length), "scale" (decimals rounded), "fraction" (rounded to
         a whole number). A value too large for the new type fails the cast instead."""
         old, new = self.old.type, self.new.type
-        if new.kind == "string" and new.length is not None and old.kind in ("string", "text") and (
+        if old.array or new.array or old.native is not None or new.native is not None:
+            return None  # the database's own cast decides (an array's items are not guarded)
+        if new.kind in ("string", "char") and new.length is not None and old.kind in ("string", "text", "char") and (
                 old.length is None or old.length > new.length):
             return "length"
         if new.kind == "decimal" and new.precision is not None and (old.kind == "float" or (
@@ -168,6 +189,11 @@ class AlterColumn(Operation):
     def hazards(self) -> tuple[Hazard, ...]:
         found = []
         col = self.new.name
+        if self.generated_changed:
+            if self.old.generated is None:
+                return (Hazard(DATA_LOSS, self.table, col, "the stored values are replaced by the computed ones, "
+                               "and down cannot bring them back"),)
+            return ()  # computed from the other columns: nothing stored is lost
         change = f"{self.old.type.describe()} -> {self.new.type.describe()}"
         if self.type_changed and self.narrowing and self.new.truncate:
             found.append(Hazard(DATA_LOSS, self.table, col, f"{change}: values that do not fit are cut or rounded "

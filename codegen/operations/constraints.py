@@ -22,8 +22,13 @@ class CreateIndex(Operation):
 
     def describe(self) -> str:
         kind = "unique index" if self.index.unique else "index"
-        where = " (partial)" if self.index.where else ""
-        return f"create {kind} {self.index.name} on {self.table} ({', '.join(self.index.columns)}){where}"
+        ix = self.index
+        where = " (partial)" if ix.where else ""
+        using = f" using {ix.method}" if ix.method else ""
+        include = f" include ({', '.join(ix.include)})" if ix.include else ""
+        orders = ix.orders or ("",) * len(ix.columns)
+        keys = ", ".join([f"{c} {o}".strip() for c, o in zip(ix.columns, orders)] + [f"({e})" for e in ix.expressions])
+        return f"create {kind} {ix.name} on {self.table}{using} ({keys}){include}{where}"
 
     def hazards(self) -> tuple[Hazard, ...]:
         if self.concurrently:

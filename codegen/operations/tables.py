@@ -96,6 +96,8 @@ class RebuildTable(Operation):
         """For each column of the new table: where its values come from when rows are copied."""
         plan = []
         for col in self.new.columns:
+            if col.generated is not None:
+                continue  # computed by the new table itself
             source = self.old.column(col.name)
             if source is not None:
                 plan.append(CopiedColumn(col, col.name, needs_fill=source.nullable and not col.nullable))

@@ -10,14 +10,19 @@ _PLACEHOLDERS = {
     "smallint": 0, "integer": 0, "bigint": 0, "decimal": 0, "float": 0, "boolean": False,
     "string": "", "text": "", "date": "1970-01-01", "time": "00:00:00", "timestamp": "1970-01-01 00:00:00",
     "uuid": "00000000-0000-0000-0000-000000000000", "json": "null", "binary": b"",
+    "char": "", "real": 0, "interval": "0", "inet": "0.0.0.0", "cidr": "0.0.0.0/32", "macaddr": "00:00:00:00:00:00",
+    "tsvector": "", "xml": "",
 }
 
 
 def placeholder(column: Column) -> object:
     """A value of the column's type for rows that must get one and have nothing better."""
+    if column.type.array:
+        return "{}"
     if column.type.kind == "enum":
         return column.type.values[0]
-    return _PLACEHOLDERS[column.type.kind]
+    # a native type's own empty value is unknown: the database's error asks for a `backfill`
+    return _PLACEHOLDERS.get(column.type.kind, "")
 
 
 def fill_value(column: Column) -> object | None:
@@ -29,7 +34,7 @@ def fill_value(column: Column) -> object | None:
     """
     if column.backfill is not None:
         return column.backfill
-    if column.nullable or column.default is not None or column.autoincrement:
+    if column.nullable or column.default is not None or column.autoincrement or column.generated is not None:
         return None
     return placeholder(column)
 
