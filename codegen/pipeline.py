@@ -117,7 +117,7 @@ def _load_entities(project: Project, remember: bool) -> tuple[Schema, bytes | No
                          dialect=dialect)
     from codegen.formats import get_format
 
-    unsupported = dialect.schema_problems(schema) + get_format(project.format).schema_problems(schema)
+    unsupported = dialect.schema_problems(schema) + get_format(project.format).schema_problems(schema, dialect)
     if unsupported:
         raise UserError(unsupported)
     parsed_cache = cache.parsed_content(parsed.seen) if remember and parsed.changed() else None

@@ -209,7 +209,8 @@ def alembic_environment() -> Environment:
         return my_templates.globals["m"].narrowing_guard(op)
 
     def pg_identity_sql(op: AlterColumn) -> str:
-        return pg_sql(AlterColumn(op.table, op.old, replace(op.old, autoincrement=op.new.autoincrement)))
+        return pg_sql(AlterColumn(op.table, op.old, replace(op.old, autoincrement=op.new.autoincrement,
+                                                             identity_always=op.new.identity_always)))
 
     def either(portable: str, on_mysql: str) -> str:
         """A Python string expression: `portable`, or MySQL's own spelling where it differs
@@ -256,6 +257,7 @@ def alembic_environment() -> Environment:
         py=_py, q=postgresql.quote, sqllit=postgresql.literal, fk_action=postgresql.fk_action, docline=_docline,
         as_nullable=lambda column: replace(column, nullable=True), pg_sql=pg_sql, pg_guard=pg_guard,
         pg_identity_sql=pg_identity_sql, my_sql=my_sql, my_guard=my_guard, myq=mysql.quote, statements=_statements,
+        item_type=lambda t: replace(t, array=False),
     )
     env.tests["kind"] = lambda obj, name: type(obj).__name__ == name
     env.globals.update(
@@ -284,7 +286,13 @@ def render_alembic(info: MigrationInfo, up: list[Operation], dialect_name: str, 
     template = alembic_environment().get_template("revision.py.j2")
     return template.render(info=info, up=up, down=down_operations(up), hazards=hazards, notes=notes,
                            dialect=dialect_name, autoincrement_tables=autoincrement,
+                           native_types=any(map(_needs_native, schemas)),
                            table_options=_mysql_table_options(table_options) if dialect_name == "mysql" else {})
+
+
+def _needs_native(schema) -> bool:
+    """Whether a revision over `schema` spells a type with its own `Native` (templates/alembic/_native.py.j2)."""
+    return any(c.type.native is not None or c.type.kind == "xml" for t in schema.tables for c in t.columns)
 
 
 def _statements_on_mysql(up: list[Operation]) -> int:
@@ -311,5 +319,6 @@ def metadata_module(schema, dialect_name: str) -> str:
     revisions type it (comments only where the dialect stores them)."""
     comments = get_dialect(dialect_name).supports_comments
     return alembic_environment().get_template("metadata.py.j2").render(tables=schema.tables, comments=comments,
+                                                                       native_types=_needs_native(schema),
                                                                        autoincrement_tables=set(),
                                                                        on_mysql=dialect_name == "mysql")

@@ -17,10 +17,17 @@ if TYPE_CHECKING:
 class AlembicFormat(OutputFormat):
     name = "alembic"
 
-    def schema_problems(self, schema) -> list:
-        from codegen.formats.alembic_features import features_not_written
+    def schema_problems(self, schema, dialect: Dialect) -> list:
+        from codegen.errors import Problem
 
-        return features_not_written(schema)
+        if dialect.name != "sqlite":
+            return []
+        # Alembic's batch mode copies every column into the rebuilt table, and SQLite refuses a value
+        # for a generated one (cannot INSERT into generated column): the SQL format rebuilds without them.
+        return [Problem(c.origin, "Alembic's batch mode cannot rebuild a SQLite table with a generated column",
+                        "use `format: sql` for this project (its SQLite rebuilds leave generated columns out of the "
+                        "copy), or drop `generated:`", t.entity, c.name)
+                for t in schema.managed_tables for c in t.columns if c.generated is not None and c.origin]
 
     def planning_dialect(self, dialect: Dialect) -> Dialect:
         # A revision runs on every database Alembic supports, not only the project's.

@@ -16,8 +16,8 @@ class OutputFormat:
     name: ClassVar[str]
     dialects: ClassVar[tuple[str, ...] | None] = None  # the dialects it can write for; None: every one
 
-    def schema_problems(self, schema) -> list:
-        """Input errors for what the entities ask and this format cannot write yet."""
+    def schema_problems(self, schema, dialect: Dialect) -> list:
+        """Input errors for what the entities ask and this format cannot write for `dialect`."""
         return []
 
     def planning_dialect(self, dialect: Dialect) -> Dialect:
