@@ -63,7 +63,7 @@ def fingerprint(project: Project, entity_digests: list[tuple[str, bytes]], snaps
     """Digest of every input of the entities-vs-snapshot comparison. `entity_digests`: each entity
     file's path as shown and the digest of its bytes (loader.file_digests, ParsedFiles.digests)."""
     digest = hashlib.blake2b(digest_size=20)
-    for part in (__version__, _code_stamp(), project.dialect, project.format):
+    for part in (__version__, _code_stamp(), project.dialect, project.format, repr(project.enums)):
         digest.update(part.encode() + b"\0")
     for name, file_digest in entity_digests:
         digest.update(b"%s\0%d\0" % (name.encode(), len(file_digest)))

@@ -68,6 +68,8 @@ class Project:
     mysql: dict[str, str] = field(default_factory=lambda: dict(MYSQL_OPTIONS))
     postgresql: PostgresOptions = PostgresOptions()
     layout: str = "codegen"  # formats/layouts.py
+    # `enums:`, enum types fields share by name (`{type: enum, enum: <name>}`), values in order
+    enums: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def shown(self, path: Path) -> str:
         """A path as the user should read it: relative to the project when possible."""
@@ -99,12 +101,14 @@ def load_project(config_path: Path | None, cwd: Path) -> Project:
         raise UserError.at(shown, "codegen.yaml must be a mapping of settings", "write `dialect: postgresql` and so on",
                            line=1, column=1)
     mysql = _mysql_options(raw, shown)
+    enums = _shared_enums(raw, shown)
     for key in raw:
-        if key in ("mysql", "postgresql"):
+        if key in ("mysql", "postgresql", "enums"):
             continue
         if key not in SETTINGS:
             where = locate(shown, raw, (key,), at_key=True)
-            fix = did_you_mean(str(key), SETTINGS) or f"known keys: {', '.join(SETTINGS)}"
+            known = (*SETTINGS, "mysql", "postgresql", "enums")
+            fix = did_you_mean(str(key), known) or f"known keys: {', '.join(known)}"
             raise UserError.at(shown, f"unknown setting `{key}`", fix, where.line, where.column)
     cfg = {key: raw.get(key, default) for key, (default, _) in SETTINGS.items()}
     for key, (default, choices) in SETTINGS.items():
@@ -141,6 +145,7 @@ def load_project(config_path: Path | None, cwd: Path) -> Project:
         root=root, config_file=config_path.resolve(), entities=root / cfg["entities"], migrations=migrations,
         snapshot=root / cfg["snapshot"] if cfg["snapshot"] else migrations / "schema.snapshot.json",
         dialect=cfg["dialect"], format=cfg["format"], mysql=mysql, postgresql=postgresql, layout=cfg["layout"],
+        enums=enums,
     )
 
 
@@ -156,6 +161,34 @@ def _check_layout(raw: dict, shown: str, cfg: dict, postgresql: PostgresOptions)
                            f"COMMIT, which {cfg['layout']} cannot run (it sends a file as one request)",
                            "use `layout: codegen` (run by `codegen migrate`) for online migrations, or leave out "
                            "`online`", where.line, where.column)
+
+
+_ENUM_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def _shared_enums(raw: dict, shown: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    given = raw.get("enums")
+    if given is None:
+        return ()
+    example = "write `enums: {order_status: [pending, paid, shipped]}`"
+    if not isinstance(given, dict):
+        where = locate(shown, raw, ("enums",))
+        raise UserError.at(shown, "`enums:` must be a mapping of names to lists of values", example,
+                           where.line, where.column)
+    found = []
+    for name, values in given.items():
+        where = locate(shown, raw, ("enums", name), at_key=True)
+        if not isinstance(name, str) or not _ENUM_NAME.match(name):
+            raise UserError.at(shown, f"enum name `{name}` is not a valid identifier",
+                               "use lowercase letters, digits and underscores, not starting with a digit",
+                               where.line, where.column)
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+            raise UserError.at(shown, f"enum `{name}` needs a list of text values", example, where.line, where.column)
+        if len(set(values)) != len(values):
+            raise UserError.at(shown, f"enum `{name}` lists a value twice", "list each value once",
+                               where.line, where.column)
+        found.append((name, tuple(values)))
+    return tuple(sorted(found))
 
 
 def _mysql_options(raw: dict, shown: str) -> dict[str, str]:

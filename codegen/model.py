@@ -46,6 +46,7 @@ class ColumnType:
     array: bool = False  # an array of `kind` (postgresql)
     collation: str | None = None  # string, text, char
     native: str | None = None  # the type as the project's dialect spells it (`native:`), compared as text
+    shared: bool = False  # enum: a type of codegen.yaml's `enums:`, which any column may use (postgresql)
 
     def describe(self) -> str:
         if self.native is not None:
@@ -236,6 +237,7 @@ class Schema:
 
     @property
     def enums(self) -> tuple[Enum, ...]:
+        """Every enum type, a shared one (codegen.yaml `enums:`) once, with its first column."""
         found = {}
         for table in self.managed_tables:
             for col in table.columns:
@@ -304,10 +306,10 @@ _STORED: dict[type, tuple[tuple[str, Any], ...]] = {}
 def shared_type(kind: str, length: int | None = None, precision: int | None = None, scale: int | None = None,
                 timezone: bool = False, values: tuple[str, ...] = (), enum_name: str | None = None,
                 unsigned: bool = False, array: bool = False, collation: str | None = None,
-                native: str | None = None) -> ColumnType:
+                native: str | None = None, shared: bool = False) -> ColumnType:
     """One object per distinct type (loader and snapshot alike): a large schema repeats a handful
     of types, and the snapshot writer and the differ profit from equal types being the same object."""
-    return ColumnType(kind, length, precision, scale, timezone, values, enum_name, unsigned, array, collation, native)
+    return ColumnType(kind, length, precision, scale, timezone, values, enum_name, unsigned, array, collation, native, shared)
 
 
 def with_tables(schema: Schema, tables: list[Table] | tuple[Table, ...]) -> Schema:

@@ -114,7 +114,7 @@ def _load_entities(project: Project, remember: bool) -> tuple[Schema, bytes | No
     dialect = get_dialect(project.dialect)
     schema = load_schema(project.entities, dialect.max_identifier_length, display_root=project.root, parsed=parsed,
                          names_fold_case=dialect.names_fold_case, unsigned_check=dialect.unsigned_check_sql,
-                         dialect=dialect)
+                         dialect=dialect, shared_enums=project.enums)
     from codegen.formats import get_format
 
     unsupported = dialect.schema_problems(schema) + get_format(project.format).schema_problems(schema, dialect)

@@ -23,7 +23,7 @@ from codegen.dialects.base import Dialect
 from codegen.model import ForeignKey, Schema, Table
 from codegen.naming import mentions
 from codegen.operations import (
-    AddColumn, AddConstraint, AlterColumn, CreateEnum, CreateIndex, CreateTable, DropColumn, DropConstraint,
+    AddColumn, AddConstraint, AlterColumn, ChangeSharedEnum, CreateEnum, CreateIndex, CreateTable, DropColumn, DropConstraint,
     DropEnum, DropIndex, DropTable, Operation, RebuildTable, RenameColumn, RenameConstraint, RenameEnum,
     RenameIndex, RenameTable, SetColumnComment, SetTableComment, fill_value,
 )
@@ -44,7 +44,7 @@ PHASES: tuple[tuple[str, object], ...] = (
     ("create enums", lambda op: isinstance(op, CreateEnum)),
     ("create tables", lambda op: isinstance(op, CreateTable)),
     ("add columns", lambda op: isinstance(op, AddColumn)),
-    ("alter columns", lambda op: isinstance(op, (AlterColumn, RebuildTable))),
+    ("alter columns", lambda op: isinstance(op, (AlterColumn, RebuildTable, ChangeSharedEnum))),
     ("drop columns", lambda op: isinstance(op, DropColumn)),
     ("drop enums", lambda op: isinstance(op, DropEnum)),
     ("comments", lambda op: isinstance(op, (SetTableComment, SetColumnComment))),

@@ -40,6 +40,9 @@ SAMPLES = [
     ops.RenameEnum(Enum("a_s", ("x",), "a", "s"), Enum("b_s", ("x",), "b", "s")),
     ops.RebuildTable(TABLE, replace(TABLE, columns=TABLE.columns[:1]),
                      (ops.DropColumn("customer", COL),)),
+    ops.ChangeSharedEnum(Enum("st", ("a",), "t", "s"), Enum("st", ("a", "b"), "t", "s"), (ops.AlterColumn(
+        "t", Column("s", ColumnType("enum", values=("a",), enum_name="st", shared=True)),
+        Column("s", ColumnType("enum", values=("a", "b"), enum_name="st", shared=True))),)),
 ]
 
 

@@ -362,3 +362,103 @@ def test_alembic_on_sqlite_refuses_generated_columns(tmp_path):
     assert result.exit_code == 2 and "entities/main.yaml:5:" in result.output, result.output
     assert "Alembic's batch mode cannot rebuild a SQLite table with a generated column" in result.output
     assert project.files() == before
+
+
+SHARED = """
+entities:
+  - entity: Orders
+    fields:
+      id: {type: integer, primary_key: true}
+      status: {type: enum, enum: status, default: new}
+  - entity: Refund
+    fields:
+      id: {type: integer, primary_key: true}
+      status: {type: enum, enum: status}
+      previous: {type: enum, enum: status, nullable: true}
+"""
+
+
+@pytest.mark.parametrize("dialect", ALL)
+@pytest.mark.parametrize("values", [("new", "paid", "shipped"), ("new", "urgent", "paid", "shipped"),
+                                    ("paid", "new", "shipped")], ids=["added", "inserted", "reordered"])
+def test_a_shared_enum_is_one_type_changed_once_for_all_its_columns(values, dialect, request, project_factory):
+    database = request.getfixturevalue({"sqlite": "sqlite_db", "postgresql": "postgres_db",
+                                        "mysql": "mysql_db"}[dialect])
+    project = project_factory(dialect)
+    config = project.root / "codegen.yaml"
+    plain = config.read_text()
+    config.write_text(plain + "enums:\n  status: [new, paid]\n")
+    project.write("entities/main.yaml", SHARED)
+    result = project.run("generate", "-m", "shared")
+    assert result.exit_code == 0, result.output
+    first = project.latest("up.sql")
+    if dialect == "postgresql":
+        assert first.count("CREATE TYPE status AS ENUM ('new', 'paid');") == 1
+    before = _snapshot(project)
+    database.apply(first)
+    database.assert_matches(before)
+    database.apply("INSERT INTO orders (id) VALUES (1)")
+    database.apply("INSERT INTO refund (id, status, previous) VALUES (1, 'paid', 'new')")
+
+    config.write_text(plain + f"enums:\n  status: [{', '.join(values)}]\n")
+    result = project.run("generate", "-m", "more")
+    assert result.exit_code == 0, result.output
+    after = _snapshot(project)
+    up, down = project.latest("up.sql"), project.latest("down.sql")
+    if dialect == "postgresql":
+        in_place = [v for v in values if v in ("new", "paid")] == ["new", "paid"]
+        assert up.count("change enum status") == 1, up
+        assert up.count("CREATE TYPE status") == (0 if in_place else 1), up
+        assert up.count("ADD VALUE") == (len(values) - 2 if in_place else 0), up
+    database.apply(up)
+    database.assert_matches(after)
+    assert database.query("SELECT status FROM orders") == [("new",)]
+    assert database.query("SELECT status, previous FROM refund") == [("paid", "new")]
+    database.apply(down)
+    database.assert_matches(before)
+    assert database.query("SELECT status, previous FROM refund") == [("paid", "new")]
+    assert project.run("check").exit_code == 0
+
+
+@pytest.mark.parametrize("values", [("new", "urgent", "paid"), ("paid", "new")], ids=["inserted", "reordered"])
+def test_a_shared_enum_changes_through_alembic_too(values, postgres_db, tmp_path):
+    from alembic import command
+    from test_alembic import alembic, alembic_project, generate, revisions
+
+    project = alembic_project(tmp_path / "alembic", "postgresql")
+    config = project.root / "codegen.yaml"
+    plain = config.read_text()
+    config.write_text(plain + "enums:\n  status: [new, paid]\n")
+    project.write("entities/main.yaml", SHARED)
+    before = generate(project, "shared", 1767225600)
+    config.write_text(plain + f"enums:\n  status: [{', '.join(values)}]\n")
+    after = generate(project, "more", 1767225700)
+    first, second = revisions(project)
+    with alembic(project, postgres_db) as cfg:
+        command.upgrade(cfg, first)
+        postgres_db.assert_matches(before, ignore=("alembic_version",))
+        postgres_db.apply("INSERT INTO refund (id, status, previous) VALUES (1, 'paid', 'new')")
+        command.upgrade(cfg, second)
+        postgres_db.assert_matches(after, ignore=("alembic_version",))
+        command.downgrade(cfg, first)
+        postgres_db.assert_matches(before, ignore=("alembic_version",))
+        assert postgres_db.query("SELECT status, previous FROM refund") == [("paid", "new")]
+
+
+def test_a_shared_enum_lives_while_a_column_uses_it(postgres_db, project_factory):
+    project = project_factory("postgresql")
+    config = project.root / "codegen.yaml"
+    config.write_text(config.read_text() + "enums:\n  status: [new, paid]\n")
+    steps = [SHARED, SHARED.split("  - entity: Refund")[0],  # one table of two dropped: the type stays
+             "entity: Orders\nfields:\n  id: {type: integer, primary_key: true}\n"]  # the last user gone: dropped
+    for number, text in enumerate(steps):
+        project.write("entities/main.yaml", text)
+        result = project.run("generate", "-m", f"step {number}")
+        assert result.exit_code == 0, result.output
+        up = project.latest("up.sql")
+        assert ("DROP TYPE status" in up) == (number == 2), up
+        postgres_db.apply(up)
+        postgres_db.assert_matches(_snapshot(project))
+    for number in range(len(steps) - 1, 0, -1):  # and down, step by step
+        downs = sorted((project.root / "migrations").glob("*/down.sql"))
+        postgres_db.apply(downs[number].read_text())

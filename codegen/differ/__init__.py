@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from codegen.differ.dependents import with_dependents
+from codegen.differ.enums import diff_shared_enums
 from codegen.differ.hints import check_against_snapshot
 from codegen.differ.renames import find_renames, renamed_old
 from codegen.differ.tables import diff_tables
@@ -37,7 +38,7 @@ def compare(old: Schema, new: Schema, values_needed: bool = True) -> Comparison:
     check_against_snapshot(old, new, values_needed)
     renames = find_renames(old, new)
     old = renamed_old(old, renames)
-    ops = diff_tables(old, new)
+    ops = diff_shared_enums(old, new, diff_tables(old, new))
     return Comparison([*renames.ops, *with_dependents(old, new, ops)], old)
 
 

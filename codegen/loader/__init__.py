@@ -91,7 +91,7 @@ def _path_order(path: str) -> str:
 
 def load_schema(folder: Path, max_identifier_length: int | None, display_root: Path | None = None,
                 parsed: ParsedFiles | None = None, names_fold_case: bool = False, unsigned_check=None,
-                dialect=None) -> Schema:
+                dialect=None, shared_enums=()) -> Schema:
     """Read, validate and resolve every entity file below `folder`.
 
     `parsed`: files parsed before are taken from it, and each file read is
@@ -110,7 +110,7 @@ def load_schema(folder: Path, max_identifier_length: int | None, display_root: P
             problems.extend(exc.problems)
     if problems:
         raise UserError(problems)
-    return resolve(sources, max_identifier_length, names_fold_case, unsigned_check, dialect)
+    return resolve(sources, max_identifier_length, names_fold_case, unsigned_check, dialect, shared_enums)
 
 
 def _entities_of(path: str, shown: str, parsed: ParsedFiles) -> list[SourceEntity]:

@@ -100,7 +100,23 @@ def _built_column(report: Report, f: Field, table: str, max_len: int | None, her
         return None
     values: tuple[str, ...] = ()
     enum_name = None
-    if kind == "enum":
+    shared = False
+    if kind == "enum" and spec.enum is not None:
+        if spec.values is not None or spec.enum_type is not None:
+            key = "values" if spec.values is not None else "enum_type"
+            _column_error(report, f, key, f"`{key}` beside `enum: {spec.enum}`",
+                          f"remove `{key}`: the shared enum's name and values are in codegen.yaml `enums:`")
+            return None
+        if spec.enum not in report.shared_enums:
+            _column_error(report, f, "enum", f"no shared enum `{spec.enum}` in codegen.yaml",
+                          did_you_mean(spec.enum, report.shared_enums)
+                          or f"declare it there: `enums: {{{spec.enum}: [a, b]}}`")
+            return None
+        values = report.shared_enums[spec.enum]
+        # one type, named so, where the database has enum types; elsewhere each column holds the values
+        shared = report.enum_types
+        enum_name = spec.enum if shared else naming.enum_type(table, f.name, max_len)
+    elif kind == "enum":
         values = tuple(spec.values or ())
         if not values:
             _column_error(report, f, "values" if "values" in given else "type", "enum without values",
@@ -112,7 +128,7 @@ def _built_column(report: Report, f: Field, table: str, max_len: int | None, her
     ctype = shared_type(kind, spec.length, spec.precision, spec.scale if spec.precision is not None else None,
                          spec.timezone, values, enum_name,
                          spec.unsigned and kind in INTEGER_KINDS and report.unsigned_check is None,
-                         array, spec.collation, native)
+                         array, spec.collation, native, shared)
     default = backfill = None
     if "default" in given:
         default = _default(spec.default, ctype, spec.nullable,
@@ -193,7 +209,7 @@ def _column_error(report: Report, f: Field, key: str | None, message: str, fix: 
 _ONLY_FOR = {  # keys that apply to some logical types only
     "length": ("string", "binary", "char"), "precision": ("decimal",), "scale": ("decimal",),
     "timezone": ("timestamp", "time"), "values": ("enum",), "unsigned": tuple(INTEGER_KINDS),
-    "collation": _TEXT_KINDS, "enum_type": ("enum",),
+    "collation": _TEXT_KINDS, "enum_type": ("enum",), "enum": ("enum",),
 }
 _NOT_FOR = {kind: frozenset(key for key, kinds in _ONLY_FOR.items() if kind not in kinds)
             for kind in (*LOGICAL_TYPES, NATIVE_KIND)}

@@ -49,6 +49,8 @@ class Report:
     unsigned_check: Callable[[str], str | None] | None = None
     dialect: str | None = None  # the project's: which text of `native:` a column gets
     identity_index: bool = False  # an autoincrement column must lead an index (MySQL)
+    shared_enums: dict = field(default_factory=dict)  # codegen.yaml `enums:`: name -> values
+    enum_types: bool = False  # the database has enum types (PostgreSQL): a shared enum is one type
 
     def error(self, where: Location, message: str, fix: str | None = None,
               entity: str | None = None, field: str | None = None) -> None:

@@ -84,6 +84,8 @@ class FieldSpec(_Strict):
         None, description="with `autoincrement`: `always` refuses values the application gives (postgresql)")
     enum_type: Optional[StrictStr] = Field(None, description="enum: the PostgreSQL type's name "
                                                              "(default <table>_<column>)")
+    enum: Optional[StrictStr] = Field(None, description="enum: a shared enum declared in codegen.yaml `enums:`, "
+                                                        "instead of `values`")
     generated: Optional[StrictStr] = Field(None, description="a generated column: the SQL expression of its value")
     stored: StrictBool = Field(True, description="generated columns: stored (true) or computed on read (false)")
     deferrable: Deferrable = Field(False, description="with `references`: true or `initially_deferred` (postgresql)")

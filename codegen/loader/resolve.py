@@ -38,7 +38,8 @@ from codegen.model import (
 
 
 def resolve(entities: list[SourceEntity], max_identifier_length: int | None, names_fold_case: bool = False,
-            unsigned_check: Callable[[str], str | None] | None = None, dialect=None) -> Schema:
+            unsigned_check: Callable[[str], str | None] | None = None, dialect=None,
+            shared_enums: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> Schema:
     """Build the schema, or raise one UserError listing every problem found. `names_fold_case`:
     the database takes `Name` and `name` for one name (SQLite, MySQL). `unsigned_check`: the
     dialect's check for `unsigned: true` (returning None where the type itself is UNSIGNED).
@@ -46,6 +47,8 @@ def resolve(entities: list[SourceEntity], max_identifier_length: int | None, nam
     report = Report()
     report.dialect = dialect.name if dialect is not None else None
     report.identity_index = dialect is not None and dialect.autoincrement_needs_leading_index
+    report.shared_enums = dict(shared_enums)
+    report.enum_types = dialect is not None and dialect.native_enums
     probe = unsigned_check("x") if unsigned_check is not None else None
     report.unsigned_check = unsigned_check if probe is not None else None
     by_name: dict[str, SourceEntity] = {}
@@ -273,12 +276,14 @@ def _completed(table: Table, fks: tuple[ForeignKey, ...], indexes: tuple[Index, 
 def _check_unique_names(report: Report, tables: list[tuple[SourceEntity, Table]]) -> None:
     """Index and constraint names share one namespace per schema in PostgreSQL: keep them unique everywhere."""
     seen: dict[str, str] = {}
+    shared = {c.type.enum_name for _, t in tables if not t.external for c in t.columns if c.type.shared}
     for ent, table in tables:
         if table.external:
             continue
         # Only enum columns have an enum_name (build_column): one pass, not a test for an enum first.
+        # A shared enum's type is one, whichever columns use it (codegen.yaml `enums:`).
         names = [*table.constraint_names, *(i.name for i in table.indexes),
-                 *[c.type.enum_name for c in table.columns if c.type.enum_name]]
+                 *[c.type.enum_name for c in table.columns if c.type.enum_name and not c.type.shared]]
         for name in names:
             if name in seen and seen[name] != table.name:
                 report.error(ent.at("entity"), f"the name `{name}` is used in tables `{seen[name]}` and `{table.name}`",
@@ -286,6 +291,9 @@ def _check_unique_names(report: Report, tables: list[tuple[SourceEntity, Table]]
             elif name in seen:
                 report.error(ent.at("entity"), f"the name `{name}` is used twice in table `{table.name}`",
                              "give one of them an explicit `name:`", ent.spec.entity)
+            elif name in shared:
+                report.error(ent.at("entity"), f"the name `{name}` is both a shared enum and a name in table "
+                             f"`{table.name}`", "rename one of them", ent.spec.entity)
             seen[name] = table.name
 
 

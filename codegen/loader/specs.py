@@ -47,7 +47,7 @@ class FieldDef(Definition):
     deferrable = False
     index = stored = True
     type = default = references = on_delete = on_update = length = precision = scale = values = comment = None
-    renamed_from = backfill = items = native = identity = enum_type = generated = collation = None
+    renamed_from = backfill = items = native = identity = enum_type = generated = collation = enum = None
 
     @classmethod
     def shorthand(cls, written: str) -> "FieldDef":
@@ -133,6 +133,7 @@ _FIELD_CHECKS = {
     "backfill": _scalar, "truncate": _bool, "unsigned": _bool, "items": _str_or_none,
     "identity": lambda v: v is None or v in ("always", "by_default"), "enum_type": _str_or_none,
     "generated": _str_or_none, "stored": _bool, "deferrable": _deferrable, "collation": _str_or_none,
+    "enum": _str_or_none,
 }  # `native:` is left to pydantic
 _FOREIGN_KEY_CHECKS = {"columns": lambda v: _strings(v) and len(v) > 0, "references": _str,
                        "ref_columns": lambda v: v is None or (_strings(v) and len(v) > 0), "on_delete": _action,

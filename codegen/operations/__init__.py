@@ -17,7 +17,7 @@ from codegen.operations.base import (
 )
 from codegen.operations.columns import AddColumn, AlterColumn, DropColumn, RenameColumn, SetColumnComment
 from codegen.operations.constraints import (
-    AddConstraint, CreateEnum, CreateIndex, DropConstraint, DropEnum, DropIndex, RenameConstraint, RenameEnum,
+    AddConstraint, ChangeSharedEnum, CreateEnum, CreateIndex, DropConstraint, DropEnum, DropIndex, RenameConstraint, RenameEnum,
     RenameIndex,
 )
 from codegen.operations.tables import CopiedColumn, CreateTable, DropTable, RebuildTable, RenameTable, SetTableComment
@@ -26,7 +26,7 @@ from codegen.operations.values import fill_value, placeholder, rewrite_free, wid
 ALL_OPERATIONS = (
     CreateTable, DropTable, RenameTable, AddColumn, DropColumn, RenameColumn, AlterColumn,
     SetTableComment, SetColumnComment, CreateIndex, DropIndex, AddConstraint, DropConstraint,
-    CreateEnum, DropEnum, RenameIndex, RenameConstraint, RenameEnum, RebuildTable,
+    CreateEnum, DropEnum, RenameIndex, RenameConstraint, RenameEnum, RebuildTable, ChangeSharedEnum,
 )
 
 __all__ = [

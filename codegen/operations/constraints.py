@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from codegen.model import Check, Enum, ForeignKey, Index, PrimaryKey, UniqueConstraint
-from codegen.operations.base import LONG_LOCK, Constraint, Hazard, Operation, constraint_kind
+from codegen.operations.base import DATA_LOSS, LONG_LOCK, TABLE_REWRITE, Constraint, Hazard, Operation, constraint_kind
 
 @dataclass(frozen=True)
 class CreateIndex(Operation):
@@ -163,3 +163,40 @@ class RenameEnum(Operation):
 
     def describe(self) -> str:
         return f"rename enum {self.old.name} to {self.new.name}"
+
+
+@dataclass(frozen=True)
+class ChangeSharedEnum(Operation):
+    """A shared enum's values changed (codegen.yaml `enums:`): the type changes once, and each
+    column that uses it (`columns`, each the type change alone) follows."""
+
+    old: Enum
+    new: Enum
+    columns: tuple  # of AlterColumn
+
+    def inverse(self) -> "ChangeSharedEnum":
+        return ChangeSharedEnum(self.new, self.old, tuple(op.inverse() for op in self.columns))
+
+    @property
+    def in_place(self) -> bool:
+        """Values only added, no column's default one of them: PostgreSQL adds them to the type."""
+        return all(op.enum_in_place for op in self.columns)
+
+    def added_values(self):
+        return self.columns[0].added_enum_values()
+
+    def describe(self) -> str:
+        users = ", ".join(f"{op.table}.{op.new.name}" for op in self.columns)
+        return f"change enum {self.new.name}: ({', '.join(self.old.values)}) -> ({', '.join(self.new.values)}) for {users}"
+
+    def hazards(self) -> tuple[Hazard, ...]:
+        found = []
+        removed = [v for v in self.old.values if v not in self.new.values]
+        for op in self.columns:
+            if removed:
+                found.append(Hazard(DATA_LOSS, op.table, op.new.name, f"enum values {', '.join(removed)} are removed: "
+                                    "rows holding them make the migration fail"))
+            if not self.in_place:
+                found.append(Hazard(TABLE_REWRITE, op.table, op.new.name, "the shared enum type is rebuilt and the "
+                                    "column cast to it"))
+        return tuple(found)
