@@ -199,7 +199,7 @@ SAMPLES = FIXTURES / "samples"
         "film.release_year: type YEAR (a domain: its own checks are left out): the format has no such type: read as integer",
         "film.special_features: type TEXT[]: the format has no such type: read as text",
         "film.fulltext: type TSVECTOR: the format has no such type: read as text",
-        "film: index film_fulltext_idx USING gist: read as a plain (btree) index",
+        "film: index film_fulltext_idx USING gin: read as a plain (btree) index",
         "language.name: type CHAR(20): the format has no such type: read as string(20)",
         "actor.actor_id: a sequence default (nextval('actor_actor_id_seq'::regclass)): written as `autoincrement: true`",
         "film_actor: primary key named film_actor_pkey: the format names it pk_film_actor",
