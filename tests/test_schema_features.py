@@ -297,6 +297,8 @@ DIALECT_ERRORS = {
                                  "entities/a.yaml:4:", "cannot have `default`"),
     "unknown index order": ("postgresql", "  n: integer\nindexes:\n  - {columns: [\"n downwards\"]}\n",
                             "entities/a.yaml:6:", "unknown order `downwards`"),
+    "quoted collation": ("postgresql", "  s: {type: text, collation: '\"C\"'}\n", "entities/a.yaml:4:",
+                         "is not a collation name"),
     "bad inet default": ("postgresql", "  h: {type: inet, default: \"300.1.1.1\"}\n", "entities/a.yaml:4:",
                          "use an address"),
 }

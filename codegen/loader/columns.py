@@ -29,6 +29,7 @@ _KNOWN_TYPES = frozenset(LOGICAL_TYPES)
 _WRITTEN_TYPES = (*LOGICAL_TYPES, "array")  # as a user may write them
 _MAC_ADDRESS = re.compile(r"[0-9a-fA-F]{2}([:-]?)[0-9a-fA-F]{2}(\1[0-9a-fA-F]{2}){4}")
 _TEXT_KINDS = ("string", "text", "char")
+_COLLATION = re.compile(r"[A-Za-z0-9_.@-]+")
 
 
 def build_column(report: Report, f: Field, table: str, max_len: int | None) -> Column | None:
@@ -197,6 +198,9 @@ def _check_column_keys(report: Report, f: Field, kind: str, given: set[str], max
             if key in given and (key != "autoincrement" or spec.autoincrement):
                 _column_error(report, f, key, f"a generated column cannot have `{key}`",
                               f"remove `{key}`: the database computes the value from `generated:`")
+    if "collation" in given and spec.collation is not None and not _COLLATION.fullmatch(spec.collation):
+        _column_error(report, f, "collation", f"`{spec.collation}` is not a collation name",
+                      "write the name alone, without quotes: \"C\", en-US-x-icu, utf8mb4_bin, NOCASE")
     if "enum_type" in given and spec.enum_type is not None:
         check_identifier(report, field_at(f, "enum_type"), spec.enum_type, "enum_type", max_len,
                          f.owner.spec.entity, f.name)
