@@ -188,9 +188,8 @@ def _norm_order(order: str) -> str:
 
 
 def _expected_keys(ix) -> tuple[list[str], list[str]]:
-    orders = ix.orders or ("",) * len(ix.columns)
     return ([*ix.columns, *(norm_sql(e) for e in ix.expressions)],
-            [_norm_order(o) for o in orders] + [""] * len(ix.expressions))
+            [_norm_order(o) for o in ix.column_orders] + [""] * len(ix.expressions))
 
 
 def _reported_keys(ix: dict, orders: list[str] | None) -> tuple[list[str], list[str]]:

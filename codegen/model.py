@@ -160,10 +160,14 @@ class Index:
     expressions: tuple[str, ...] = ()  # SQL expressions indexed after the columns
     include: tuple[str, ...] = ()  # postgresql: columns stored in the index, not searched by
 
+    @property
+    def column_orders(self) -> tuple[str, ...]:
+        """Each column's order, "" where none was written (`orders` is () when none was)."""
+        return self.orders or ("",) * len(self.columns)
+
     def keys(self, quote) -> tuple[str, ...]:
         """The keys as CREATE INDEX lists them: each column (`quote`d) with its order, then each expression."""
-        orders = self.orders or ("",) * len(self.columns)
-        return (*(f"{quote(c)} {o.upper()}" if o else quote(c) for c, o in zip(self.columns, orders)),
+        return (*(f"{quote(c)} {o.upper()}" if o else quote(c) for c, o in zip(self.columns, self.column_orders)),
                 *(f"({e})" for e in self.expressions))
 
 

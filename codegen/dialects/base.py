@@ -125,7 +125,6 @@ class Dialect:
     identity_always: ClassVar[bool] = False  # GENERATED ALWAYS AS IDENTITY
     identity_in_composite_key: ClassVar[bool] = False  # autoincrement on any integer column of the key
     virtual_columns: ClassVar[bool] = True  # generated columns computed on read (`stored: false`)
-    stored_columns_added: ClassVar[bool] = True  # ADD COLUMN ... GENERATED ... STORED
     autoincrement_needs_leading_index: ClassVar[bool] = False  # AUTO_INCREMENT must lead an index (MySQL)
     generated_not_null: ClassVar[bool] = True  # NOT NULL on a generated column
     generated_text_kept: ClassVar[bool] = True  # the server reports a generated column's expression as written

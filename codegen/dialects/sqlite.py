@@ -29,7 +29,6 @@ class SQLite(Dialect):
     }
     missing_types = {"tsvector": "SQLite searches text with FTS5 virtual tables, which codegen does not manage: "
                                  "use `text` here, or `native: {sqlite: ...}`"}
-    stored_columns_added = False  # ALTER TABLE ADD COLUMN refuses STORED: the table is rebuilt
     rebuilds_tables = True
     enum_values_check = True
     names_fold_case = True  # sqlite.org/lang_keywords.html: identifiers are case-insensitive

@@ -21,8 +21,9 @@ def diff_columns(old: Table, new: Table) -> list[Operation]:
             ops.append(CreateEnum(e))
         ops.append(AddColumn(new.name, new_cols[name]))
     for name in common:
-        if (old_cols[name].generated, old_cols[name].stored) != (new_cols[name].generated, new_cols[name].stored):
-            ops.append(AlterColumn(new.name, old_cols[name], new_cols[name]))  # the column is replaced
+        replaced = AlterColumn(new.name, old_cols[name], new_cols[name])
+        if replaced.generated_changed:  # dropped and added again, whatever else changed
+            ops.append(replaced)
             continue
         enum_ops, before = diff_column_enum(new.name, old_cols[name], new_cols[name])
         ops += enum_ops

@@ -83,13 +83,10 @@ def _built_column(report: Report, f: Field, table: str, max_len: int | None, her
             _column_error(report, f, "items", f"arrays of `{kind}` are not in the format",
                           "use `json` for nested lists; for enum values, `items: string` and a check")
             return None
-        if kind not in _KNOWN_TYPES:
-            _column_error(report, f, "items", f"unknown type `{kind}`",
-                          did_you_mean(kind, LOGICAL_TYPES) or f"use one of: {', '.join(LOGICAL_TYPES)}")
-            return None
     if kind not in _KNOWN_TYPES and kind != NATIVE_KIND:
-        _column_error(report, f, "type", f"unknown type `{kind}`",
-                      did_you_mean(kind, _WRITTEN_TYPES) or f"use one of: {', '.join(_WRITTEN_TYPES)}")
+        known = LOGICAL_TYPES if array else _WRITTEN_TYPES  # an array's items are not arrays
+        _column_error(report, f, "items" if array else "type", f"unknown type `{kind}`",
+                      did_you_mean(kind, known) or f"use one of: {', '.join(known)}")
         return None
     given = spec.given & _CHECKED_KEYS  # most columns give none of these
     if given:

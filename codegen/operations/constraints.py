@@ -26,8 +26,8 @@ class CreateIndex(Operation):
         where = " (partial)" if ix.where else ""
         using = f" using {ix.method}" if ix.method else ""
         include = f" include ({', '.join(ix.include)})" if ix.include else ""
-        orders = ix.orders or ("",) * len(ix.columns)
-        keys = ", ".join([f"{c} {o}".strip() for c, o in zip(ix.columns, orders)] + [f"({e})" for e in ix.expressions])
+        keys = ", ".join([f"{c} {o}".strip() for c, o in zip(ix.columns, ix.column_orders)]
+                         + [f"({e})" for e in ix.expressions])
         return f"create {kind} {ix.name} on {self.table}{using} ({keys}){include}{where}"
 
     def hazards(self) -> tuple[Hazard, ...]:
