@@ -189,6 +189,12 @@ def _field(column: Column, table: Table, pk: tuple[str, ...], single_uniques: se
         parts.append("primary_key: true")
     if column.autoincrement:
         parts.append("autoincrement: true")
+        if column.identity_always:
+            parts.append("identity: always")
+    if column.generated is not None:
+        parts.append(f"generated: {_scalar(column.generated)}")
+        if not column.stored:
+            parts.append("stored: false")
     if column.name in single_uniques:
         parts.append("unique: true")
     default = _default(column, dialect)

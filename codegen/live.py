@@ -28,7 +28,7 @@ def expected(schema: Schema, dialect: Dialect) -> LiveSchema:
                 "nullable": c.nullable,
                 "default": spelled_default(dialect, c),
                 "identity": _identity(c.autoincrement, c.identity_always) if dialect.identity_columns else None,
-                "generated": (_generated_text(dialect, c.generated), c.stored) if c.generated is not None else None,
+                "generated": (generated_text(dialect, c.generated), c.stored) if c.generated is not None else None,
             }
             for c in t.columns
         }
@@ -166,7 +166,8 @@ def _deferral(deferrable: bool, initially_deferred: bool) -> str:
     return "initially deferred" if initially_deferred else "deferrable" if deferrable else "immediate"
 
 
-def _generated_text(dialect: Dialect, sql: str | None) -> str | None:
+def generated_text(dialect: Dialect, sql: str | None) -> str | None:
+    """A generated column's expression in the form both sides are compared in."""
     # MariaDB keeps its own rewrite of the expression (lower -> lcase): there only presence and storage compare
     return norm_sql(sql) if dialect.generated_text_kept else "generated"
 
@@ -174,7 +175,7 @@ def _generated_text(dialect: Dialect, sql: str | None) -> str | None:
 def _reported_generated(dialect: Dialect, computed: dict | None) -> tuple[str | None, bool] | None:
     if computed is None:
         return None
-    return _generated_text(dialect, computed.get("sqltext")), computed.get("persisted") is not False
+    return generated_text(dialect, computed.get("sqltext")), computed.get("persisted") is not False
 
 
 def _norm_order(order: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.dialects.base import Dialect
-from codegen.live import norm_sql, reported_action, reported_type, spelled_action, spelled_default, spelled_type, where_of
+from codegen.live import generated_text, norm_sql, reported_action, reported_type, spelled_action, spelled_default, spelled_type, where_of
 from codegen.model import (
     FK_ACTIONS,
     Check,
@@ -139,11 +139,15 @@ def _table(inspector: Any, conn: Any, dialect: Dialect, name: str) -> tuple[Tabl
             notes.append(Note(f"{name}.{info['name']}", f"type {_spelled_live(conn, dialect, info)}{domain}",
                               f"the format has no such type: read as {ctype.describe()}"))
         raw_default = dialect.reflected_default(info.get("default"))
+        computed = info.get("computed")
         columns.append(Column(
             info["name"], ctype, nullable=bool(info["nullable"]),
-            default=None if raw_default is None else Default("sql", raw_default),
+            default=None if raw_default is None or computed else Default("sql", raw_default),
             autoincrement=dialect.reflected_autoincrement(conn, name, info),
-            comment=info.get("comment") if dialect.supports_comments else None))
+            comment=info.get("comment") if dialect.supports_comments else None,
+            identity_always=bool((info.get("identity") or {}).get("always")),
+            generated=str(computed["sqltext"]) if computed else None,
+            stored=computed.get("persisted") is not False if computed else True))
     pk = inspector.get_pk_constraint(name)
     uniques = inspector.get_unique_constraints(name)
     unique_names = {u["name"] for u in uniques}
@@ -287,7 +291,11 @@ def _aligned_column(live: Column, want: Column, dialect: Dialect) -> Column:
             None if live.default is None else str(live.default.value)):
         default = want.default
     comment = live.comment if dialect.supports_comments else want.comment
-    return replace(live, type=ctype, default=default, comment=comment)
+    generated, stored = live.generated, live.stored
+    if (generated is not None and want.generated is not None and stored == want.stored
+            and generated_text(dialect, generated) == generated_text(dialect, want.generated)):
+        generated = want.generated  # the server's spelling of the same expression
+    return replace(live, type=ctype, default=default, comment=comment, generated=generated, stored=stored)
 
 
 def _fk_key(fk: ForeignKey, dialect: Dialect) -> tuple:
