@@ -105,8 +105,11 @@ def _entity(table: Table, schema: Schema, entities: dict[str, str], dialect: Dia
     for ix in table.indexes:
         if _automatic(ix, table, limit):
             continue  # the loader adds it for its foreign key by itself
-        parts = [f"columns: {_flow_list(ix.columns)}"]
-        generated = naming.index(name, ix.columns, limit)
+        keyed = [f"{c} {o}" if o else c for c, o in zip(ix.columns, ix.column_orders)]
+        parts = [f"columns: {_flow_list(keyed)}"] if keyed else []
+        if ix.expressions:
+            parts.append(f"expressions: {_flow_list(ix.expressions)}")
+        generated = naming.index(name, ix.columns, limit, ix.expressions)
         if ix.name in shared:
             notes.append(Note(name, f"index named {ix.name}, as an index of another table is",
                               f"the format names it {generated}"))
@@ -116,6 +119,10 @@ def _entity(table: Table, schema: Schema, entities: dict[str, str], dialect: Dia
             parts.append("unique: true")
         if ix.where:
             parts.append(f"where: {_scalar(_unwrapped(ix.where))}")
+        if ix.method:
+            parts.append(f"method: {ix.method}")
+        if ix.include:
+            parts.append(f"include: {_flow_list(ix.include)}")
         indexes.append("{" + ", ".join(parts) + "}")
     checks = []
     prefix = f"ck_{name}_"

@@ -45,8 +45,7 @@ def expected(schema: Schema, dialect: Dialect) -> LiveSchema:
                 for fk in t.foreign_keys),
             "uniques": sorted([(u.name, list(u.columns)) for u in t.uniques] + [
                 (i.name, list(i.columns)) for i in t.indexes if i.unique and dialect.unique_index_is_constraint]),
-            "indexes": sorted((i.name, *_expected_keys(i), bool(i.unique), norm_sql(i.where), i.method,
-                               list(i.include)) for i in t.indexes
+            "indexes": sorted((i.name, *index_key(i)) for i in t.indexes
                               if not (i.unique and dialect.unique_index_is_constraint)),
             "checks": sorted(checks),
         }
@@ -188,9 +187,11 @@ def _norm_order(order: str) -> str:
     return " ".join((["desc"] if descending else []) + ([f"nulls {nulls}"] if nulls else []))
 
 
-def _expected_keys(ix) -> tuple[list[str], list[str]]:
+def index_key(ix) -> tuple:
+    """What the database keeps of a model's index, in the normalized form (the name aside)."""
     return ([*ix.columns, *(norm_sql(e) for e in ix.expressions)],
-            [_norm_order(o) for o in ix.column_orders] + [""] * len(ix.expressions))
+            [_norm_order(o) for o in ix.column_orders] + [""] * len(ix.expressions),
+            bool(ix.unique), norm_sql(ix.where), ix.method, list(ix.include))
 
 
 def _reported_keys(ix: dict, orders: list[str] | None) -> tuple[list[str], list[str]]:

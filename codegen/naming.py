@@ -44,8 +44,10 @@ def unique(table: str, columns: tuple[str, ...], max_length: int | None) -> str:
     return fit(f"uq_{table}_{'_'.join(columns)}", max_length)
 
 
-def index(table: str, columns: tuple[str, ...], max_length: int | None) -> str:
-    return fit(f"ix_{table}_{'_'.join(columns)}", max_length)
+def index(table: str, columns: tuple[str, ...], max_length: int | None, expressions: tuple[str, ...] = ()) -> str:
+    """`ix_<table>_<columns>`, then the words of each expression (`lower(email)` -> `lower_email`)."""
+    words = [*columns, *("_".join(re.findall(r"[a-z0-9]+", e.lower())) or "expr" for e in expressions)]
+    return fit(f"ix_{table}_{'_'.join(words)}", max_length)
 
 
 def foreign_key(table: str, columns: tuple[str, ...], ref_table: str, max_length: int | None) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.dialects.base import Dialect
-from codegen.live import generated_text, norm_sql, reported_action, reported_type, spelled_action, spelled_default, spelled_type, where_of
+from codegen.live import generated_text, index_key, norm_sql, reported_action, reported_type, spelled_action, spelled_default, spelled_type, where_of
 from codegen.model import (
     FK_ACTIONS,
     Check,
@@ -37,7 +37,8 @@ from codegen.model import (
 # The order in which logical types are tried for a reported type: the first whose spelling matches
 # wins (PostgreSQL's TEXT is `text`, not a `string` without length).
 _KINDS = ("integer", "smallint", "bigint", "text", "string", "boolean", "decimal", "float", "date", "time",
-          "timestamp", "uuid", "json", "binary")
+          "timestamp", "uuid", "json", "binary", "char", "real", "interval", "inet", "cidr", "macaddr", "tsvector",
+          "xml")
 _ENUM_CHECK = re.compile(r"^\(?\s*[\"`]?(?P<column>\w+)[\"`]?\s+IN\s*\((?P<values>.*)\)\s*\)?$", re.IGNORECASE | re.DOTALL)
 _STRING = re.compile(r"'((?:[^']|'')*)'")
 
@@ -132,11 +133,12 @@ def _table(inspector: Any, conn: Any, dialect: Dialect, name: str) -> tuple[Tabl
                   or not (ck.get("name") or "").endswith("_values")]
     columns, notes = [], []
     for info in inspector.get_columns(name):
-        ctype = _column_type(conn, dialect, info, enum_checks.get(info["name"]))
+        type_name = (lambda column: lambda: dialect.type_name(conn, name, column, inspector.schema))(info["name"])
+        ctype = _column_type(conn, dialect, info, enum_checks.get(info["name"]), type_name)
         if ctype is None:
             ctype = _closest(conn, dialect, info)
             domain = " (a domain: its own checks are left out)" if getattr(info["type"], "data_type", None) is not None else ""
-            notes.append(Note(f"{name}.{info['name']}", f"type {_spelled_live(conn, dialect, info)}{domain}",
+            notes.append(Note(f"{name}.{info['name']}", f"type {_spelled_live(conn, dialect, info, type_name)}{domain}",
                               f"the format has no such type: read as {ctype.describe()}"))
         raw_default = dialect.reflected_default(info.get("default"))
         computed = info.get("computed")
@@ -152,16 +154,18 @@ def _table(inspector: Any, conn: Any, dialect: Dialect, name: str) -> tuple[Tabl
     uniques = inspector.get_unique_constraints(name)
     unique_names = {u["name"] for u in uniques}
     indexes = []
-    for ix in inspector.get_indexes(name):
+    orders = dialect.index_orders(conn, name, inspector.schema)
+    found = inspector.get_indexes(name)
+    found += dialect.unreflected_indexes(conn, name, {ix["name"] for ix in found})
+    for ix in found:
         if "duplicates_constraint" in ix or ix["name"] in unique_names:
             continue
-        if None in ix["column_names"]:
-            notes.append(Note(name, f"index {ix['name']} on an expression", "left out: the format has no expression indexes"))
+        index = _index(ix, orders.get(ix["name"]))
+        if index is None:
+            notes.append(Note(name, f"index {ix['name']} with an expression before a column",
+                              "left out: the format lists an index's columns before its expressions"))
             continue
-        method = ix.get("dialect_options", {}).get("postgresql_using")
-        if method and method != "btree":
-            notes.append(Note(name, f"index {ix['name']} USING {method}", "read as a plain (btree) index"))
-        indexes.append(Index(ix["name"], tuple(ix["column_names"]), bool(ix["unique"]), where_of(ix)))
+        indexes.append(index)
     comment = inspector.get_table_comment(name).get("text") if dialect.supports_comments else None
     return Table(
         name, tuple(columns),
@@ -170,17 +174,39 @@ def _table(inspector: Any, conn: Any, dialect: Dialect, name: str) -> tuple[Tabl
         indexes=tuple(sorted(indexes, key=lambda i: i.name)),
         foreign_keys=tuple(ForeignKey(fk["name"], tuple(fk["constrained_columns"]), fk["referred_table"],
                                       tuple(fk["referred_columns"]), _action(dialect, fk["options"].get("ondelete")),
-                                      _action(dialect, fk["options"].get("onupdate")))
+                                      _action(dialect, fk["options"].get("onupdate")),
+                                      bool(fk["options"].get("deferrable")),
+                                      str(fk["options"].get("initially", "")).upper() == "DEFERRED")
                            for fk in inspector.get_foreign_keys(name)),
         checks=tuple(Check(ck["name"], str(ck["sqltext"])) for ck in checks),
         comment=comment), notes
 
 
-def _spelled_live(conn: Any, dialect: Dialect, info: dict) -> str:
-    return reported_type(dialect, conn.dialect, info["type"])
+def _index(ix: dict, orders: list[str] | None) -> Index | None:
+    """An index as the Inspector reports it (`orders`: the dialect's own reading, where SQLAlchemy
+    has none); None when an expression comes before a column, which the format cannot say."""
+    names = ix["column_names"]
+    keys = ix.get("expressions") or names
+    width = next((i for i, c in enumerate(names) if c is None), len(names))
+    if any(c is not None for c in names[width:]):
+        return None
+    sorting = ix.get("column_sorting") or {}
+    column_orders = [" ".join(sorting.get(k, ())).replace("_", " ") for k in keys[:width]]
+    if orders is not None and not sorting and len(orders) == len(names):
+        column_orders = orders[:width]
+    options = ix.get("dialect_options", {})
+    method = options.get("postgresql_using")
+    return Index(ix["name"], tuple(names[:width]), bool(ix["unique"]), where_of(ix),
+                 method if method != "btree" else None, tuple(column_orders) if any(column_orders) else (),
+                 tuple(keys[width:]), tuple(options.get("postgresql_include") or ()))
 
 
-def _column_type(conn: Any, dialect: Dialect, info: dict, enum_check) -> ColumnType | None:
+def _spelled_live(conn: Any, dialect: Dialect, info: dict, type_name=None) -> str:
+    """`type_name`: the server's name of the column's type, asked when SQLAlchemy does not know it (xml)."""
+    return reported_type(dialect, conn.dialect, info["type"], type_name)
+
+
+def _column_type(conn: Any, dialect: Dialect, info: dict, enum_check, type_name=None) -> ColumnType | None:
     sa_type = info["type"]
     values = getattr(sa_type, "enums", None)
     if values:  # PostgreSQL's named type, MySQL's ENUM(...)
@@ -188,10 +214,12 @@ def _column_type(conn: Any, dialect: Dialect, info: dict, enum_check) -> ColumnT
     if enum_check is not None:
         enum_name, values = enum_check
         return ColumnType("enum", values=values, enum_name=enum_name)
-    reported = _spelled_live(conn, dialect, info)
+    reported = _spelled_live(conn, dialect, info, type_name)
     numbers = [int(n) for n in re.findall(r"\d+", reported)]
+    array = reported.endswith("[]") and dialect.arrays
     for kind in _KINDS:
         for candidate in _candidates(kind, numbers):
+            candidate = replace(candidate, array=True) if array else candidate
             try:
                 if spelled_type(dialect, candidate) == reported:
                     return candidate
@@ -260,8 +288,7 @@ def _aligned_table(live: Table, want: Table, dialect: Dialect) -> Table:
     return replace(
         live, columns=columns, primary_key=primary_key,
         uniques=tuple(_same(u, want.uniques, lambda a, b: a.columns == b.columns) for u in uniques),
-        indexes=tuple(_same(i, want.indexes, lambda a, b: (a.columns, a.unique, norm_sql(a.where))
-                                                          == (b.columns, b.unique, norm_sql(b.where))) for i in indexes),
+        indexes=tuple(_same(i, want.indexes, lambda a, b: index_key(a) == index_key(b)) for i in indexes),
         foreign_keys=tuple(_same(f, want.foreign_keys, lambda a, b: _fk_key(a, dialect) == _fk_key(b, dialect))
                            for f in live.foreign_keys),
         checks=tuple(_same(c, want.checks, lambda a, b: _expr(a.expr) == _expr(b.expr)) for c in live.checks),
@@ -299,7 +326,8 @@ def _aligned_column(live: Column, want: Column, dialect: Dialect) -> Column:
 
 
 def _fk_key(fk: ForeignKey, dialect: Dialect) -> tuple:
-    return fk.columns, fk.ref_table, fk.ref_columns, spelled_action(dialect, fk.on_delete), spelled_action(dialect, fk.on_update)
+    return (fk.columns, fk.ref_table, fk.ref_columns, spelled_action(dialect, fk.on_delete),
+            spelled_action(dialect, fk.on_update), fk.deferrable, fk.initially_deferred)
 
 
 def _expr(sql: str) -> str | None:

@@ -117,18 +117,19 @@ COMMENT ON TABLE film IS 'Films we rent';
 def test_what_the_format_cannot_say_is_one_warning_each(postgres_db, tmp_path):
     postgres_db.apply(HAND_WRITTEN)
     project, result = imported(postgres_db, tmp_path / "adopted")
-    for warning in ("warning: film.address: type INET: the format has no such type: read as text",
-                    "warning: film.rating: enum type mpaa_rating: the format names it film_rating",
+    for warning in ("warning: film.rating: enum type mpaa_rating: the format names it film_rating",
                     "warning: film: primary key named film_pkey: the format names it pk_film",
                     "warning: film: unique constraint named film_title_key: the format names it uq_film_title",
                     "warning: film: check named rate_positive: the format names it ck_film_rate_positive",
-                    "warning: actor: index idx_actor_first_name on an expression: left out",
                     "warning: film.film_id: a sequence default (nextval('film_film_id_seq'::regclass)): written as "
                     "`autoincrement: true`, an identity column"):
         assert warning in result.output, result.output
     baseline = project.latest("up.sql")
-    assert "-- NOTE film.address: type INET" in baseline
+    assert "-- NOTE film.address" not in baseline and "-- NOTE actor: index" not in baseline
     film = (project.root / "entities" / "film.yaml").read_text()
+    assert "  address: inet?" in film  # the format's own types since issue 20, no warning
+    actor = (project.root / "entities" / "actor.yaml").read_text()
+    assert "{expressions: [lower(first_name)], name: idx_actor_first_name}" in actor
     assert "  film_id: {type: integer, primary_key: true, autoincrement: true}" in film
     assert "  title: {type: string, length: 255, unique: true}" in film
     assert "  rating: {type: enum, values: [G, PG, R], nullable: true, default: G}" in film
@@ -153,14 +154,15 @@ def test_an_unreadable_database_is_exit_2(tmp_path):
 
 def test_mysqls_employees_sample_imports_with_its_differences_named(mysql_db, tmp_path):
     """MySQL's public "employees" sample, as its DDL declares it: imported, the baseline applied to an
-    empty database reflects equal except where the warnings say (CHAR(4) is a string(4), the name
-    MySQL gave the unnamed unique key is the format's)."""
+    empty database reflects equal except where the warnings say (the name MySQL gave the unnamed
+    unique key is the format's)."""
     from codegen.live import differences
 
     mysql_db.apply((FIXTURES / "samples" / "employees" / "schema.sql").read_text(encoding="utf-8"))
     project, result = imported(mysql_db, tmp_path / "adopted")
     for table in ("departments", "dept_emp", "dept_manager"):
-        assert f"warning: {table}.dept_no: type CHAR(4): the format has no such type: read as string(4)" in result.output
+        assert f"{table}.dept_no: type CHAR(4)" not in result.output  # `char` since issue 20
+        assert "  dept_no: {type: char, length: 4" in (project.root / "entities" / f"{table}.yaml").read_text()
     assert "warning: departments: unique constraint named dept_name: the format names it uq_departments_dept_name" in result.output
     assert "warning: dept_emp_latest_date: a view: not read: the entity format has no views" in result.output
     manager = (project.root / "entities" / "dept_manager.yaml").read_text()
@@ -173,10 +175,8 @@ def test_mysqls_employees_sample_imports_with_its_differences_named(mysql_db, tm
         found = differences(live(mysql_db), live(other))
     finally:
         other.drop()
-    assert sorted(found) == sorted(
-        [f"tables.{table}.columns.dept_no.type: expected 'CHAR(4)', found 'VARCHAR(4)'"
-         for table in ("departments", "dept_emp", "dept_manager")]
-        + ["tables.departments.uniques: expected [('dept_name', ['dept_name'])], "
+    assert sorted(found) == sorted(  # CHAR(4) is the format's `char` since issue 20: no type difference
+        ["tables.departments.uniques: expected [('dept_name', ['dept_name'])], "
            "found [('uq_departments_dept_name', ['dept_name'])]"]
         + [f"tables.{table}.indexes: expected [('dept_no', ['dept_no'], [''], False, None, None, [])], "
            f"found [('ix_{table}_dept_no', ['dept_no'], [''], False, None, None, [])]" for table in ("dept_emp", "dept_manager")])
@@ -197,10 +197,6 @@ SAMPLES = FIXTURES / "samples"
     ("postgresql", "pagila/schema.sql", [
         "film.rating: enum type mpaa_rating: the format names it film_rating",
         "film.release_year: type YEAR (a domain: its own checks are left out): the format has no such type: read as integer",
-        "film.special_features: type TEXT[]: the format has no such type: read as text",
-        "film.fulltext: type TSVECTOR: the format has no such type: read as text",
-        "film: index film_fulltext_idx USING gin: read as a plain (btree) index",
-        "language.name: type CHAR(20): the format has no such type: read as string(20)",
         "actor.actor_id: a sequence default (nextval('actor_actor_id_seq'::regclass)): written as `autoincrement: true`",
         "film_actor: primary key named film_actor_pkey: the format names it pk_film_actor",
         "actor_info: a view: not read: the entity format has no views",

@@ -291,6 +291,10 @@ DIALECT_ERRORS = {
                                         "entities/a.yaml:4:", "only stored generated columns"),
     "not null generated on mysql": ("mysql", "  n: {type: integer, generated: \"id + 1\"}\n",
                                     "entities/a.yaml:4:", "`nullable: true`"),
+    "generated reads auto_increment on mysql": (
+        "mysql", "  n: {type: integer, primary_key: true, autoincrement: true}\n"
+                 "  g: {type: integer, generated: \"n * 2\", nullable: true}\n",
+        "entities/a.yaml:5:", "reads an AUTO_INCREMENT column"),
     "char without length": ("postgresql", "  c: char\n", "entities/a.yaml:4:", "`char` without `length`"),
     "array without items": ("postgresql", "  c: {type: array}\n", "entities/a.yaml:4:", "without `items`"),
     "generated with a default": ("postgresql", "  c: {type: integer, generated: \"id\", default: 1}\n",
@@ -520,7 +524,7 @@ fields:
   id: {{type: integer, primary_key: true, autoincrement: true{always}}}
   name: {{type: string, length: 40}}
   lowered: {{type: string, length: 40, generated: "lower(name)", nullable: true}}
-  doubled: {{type: integer, generated: "id * 2", stored: {stored}, nullable: true}}
+  doubled: {{type: integer, generated: "length(name) * 2", stored: {stored}, nullable: true}}
 """})
     assert project.run("generate", "-m", "items").exit_code == 0
     database.apply(project.latest("up.sql"))

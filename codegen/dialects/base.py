@@ -127,6 +127,7 @@ class Dialect:
     virtual_columns: ClassVar[bool] = True  # generated columns computed on read (`stored: false`)
     autoincrement_needs_leading_index: ClassVar[bool] = False  # AUTO_INCREMENT must lead an index (MySQL)
     generated_not_null: ClassVar[bool] = True  # NOT NULL on a generated column
+    generated_reads_autoincrement: ClassVar[bool] = True  # a generated column's expression names an identity column
     generated_text_kept: ClassVar[bool] = True  # the server reports a generated column's expression as written
     index_nulls_order: ClassVar[bool] = False  # index columns `asc nulls last`
     expression_indexes: ClassVar[bool] = True  # CREATE INDEX ... ((lower(email)))

@@ -9,6 +9,7 @@ database half-way through a migration.
 from __future__ import annotations
 
 from codegen.errors import Location, Problem
+from codegen.naming import mentions
 
 
 def unsupported_features(dialect, schema) -> list[Problem]:
@@ -41,6 +42,10 @@ def unsupported_features(dialect, schema) -> list[Problem]:
             if col.generated is not None and not col.nullable and not dialect.generated_not_null:
                 error("MariaDB refuses NOT NULL on a generated column", "add `nullable: true` (the value is "
                       "still computed for every row)", col)
+            if col.generated is not None and not dialect.generated_reads_autoincrement and any(
+                    other.autoincrement and mentions(col.generated, other.name) for other in table.columns):
+                error(f"{name} refuses a generated column that reads an AUTO_INCREMENT column",
+                      "compute the value in the application, or from other columns", col)
             if col.generated is not None and not col.stored and not dialect.virtual_columns:
                 error(f"{name} has only stored generated columns", "remove `stored: false`", col)
         for ix in table.indexes:

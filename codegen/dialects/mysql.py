@@ -73,6 +73,7 @@ class MySQL(Dialect):
         "xml": fixed("MEDIUMTEXT"),
     }
     generated_not_null = False  # MariaDB refuses NOT NULL on a generated column
+    generated_reads_autoincrement = False  # error 1901: AUTO_INCREMENT cannot be used in GENERATED ALWAYS AS
     generated_text_kept = False  # MariaDB reports lcase(`name`) for lower(name)
     expression_indexes = False  # MariaDB has none; MySQL 8 indexes a hidden generated column
     identity_in_composite_key = True

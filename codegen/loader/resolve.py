@@ -217,7 +217,8 @@ def _build_table(report: Report, ent: SourceEntity, fields_: list[Field], max_le
             uniques.append(UniqueConstraint(naming.unique(name, tuple(cols), max_len), tuple(cols)))
     for owner, i, ix in _inherited(owners, "indexes"):
         if owner is not ent or check_columns([_key_column(c) for c in ix.columns], ("indexes", i, "columns")):
-            ix_name = ix.name or naming.index(name, _index_words(ix), max_len)
+            ix_name = ix.name or naming.index(name, tuple(_key_column(c) for c in ix.columns), max_len,
+                                              tuple(ix.expressions))
             if ix.name:
                 check_identifier(report, owner.at("indexes", i, "name"), ix.name, "index name", max_len, spec.entity, None)
             indexes.append(_index(report, owner, i, ix, ix_name, column_names, spec.entity))
@@ -319,14 +320,6 @@ _KEY_ORDER = re.compile(r"(asc|desc)?\s*(nulls\s+(first|last))?")
 def _key_column(written: str) -> str:
     """The column of an index's `columns` item: `created_at desc` -> `created_at`."""
     return written.split(None, 1)[0] if written.strip() else written
-
-
-def _index_words(ix: Any) -> tuple[str, ...]:
-    """What an index's default name is made of: its columns, then each expression's words."""
-    words = [_key_column(c) for c in ix.columns]
-    for expr in ix.expressions:
-        words.append("_".join(re.findall(r"[a-z0-9]+", expr.lower())) or "expr")
-    return tuple(words)
 
 
 def _index(report: Report, owner: SourceEntity, i: int, ix: Any, name: str, column_names: set[str],
