@@ -98,6 +98,33 @@ indexes:
 indexes:
   - {columns: ["created desc", "name asc"]}
 """, "INSERT INTO item (id, name, created) VALUES (1, 'a', '2024-01-01')"),
+    # A rename alone: the database rewrites the expressions that name the column, so the
+    # migration is the rename and nothing else, and its down renames back.
+    "renamed_under_generated_column": (ALL, """
+  label: {type: string, length: 20}
+  shout: {type: string, length: 20, generated: "upper(label)", nullable: true}
+""", """
+  title: {type: string, length: 20, renamed_from: label}
+  shout: {type: string, length: 20, generated: "upper(title)", nullable: true}
+""", "INSERT INTO item (id, name, label) VALUES (1, 'a', 'b')"),
+    "renamed_under_expression_index": (("postgresql", "sqlite"), """
+  label: {type: string, length: 20}
+indexes:
+  - {expressions: ["lower(label)"], name: ix_item_lower_label}
+""", """
+  title: {type: string, length: 20, renamed_from: label}
+indexes:
+  - {expressions: ["lower(title)"], name: ix_item_lower_label}
+""", "INSERT INTO item (id, name, label) VALUES (1, 'a', 'b')"),
+    "renamed_under_include": (("postgresql",), """
+  label: {type: string, length: 20}
+indexes:
+  - {columns: [name], include: [label], name: ix_item_name}
+""", """
+  title: {type: string, length: 20, renamed_from: label}
+indexes:
+  - {columns: [name], include: [title], name: ix_item_name}
+""", "INSERT INTO item (id, name, label) VALUES (1, 'a', 'b')"),
     "sqlite_expression_index": (("sqlite",), "", """
 indexes:
   - {expressions: ["lower(name)"], name: ix_item_lower_name}

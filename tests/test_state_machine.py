@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -46,8 +47,10 @@ from codegen.snapshot import read_snapshot
 EXAMPLES = int(os.environ.get("CODEGEN_STATEFUL_EXAMPLES") or fuzz_examples(200))
 STEPS = int(os.environ.get("CODEGEN_STATEFUL_STEPS", "6"))
 
-KINDS = ("integer", "bigint", "string", "text", "boolean", "enum")
-WIDER = {"integer": "bigint", "string": "text"}
+KINDS = ("integer", "bigint", "string", "text", "boolean", "enum", "real")
+WIDER = {"integer": "bigint", "string": "text", "real": "float"}
+POSTGRES_KINDS = ("inet", "array")  # array: of text
+COLLATIONS = {"postgresql": "C", "mysql": "utf8mb4_bin", "sqlite": "NOCASE"}
 
 
 @dataclass
@@ -63,9 +66,12 @@ class Col:
     renamed_from: str | None = None
     backfill: object = None
     distinct: bool = True  # every row holds a different value (or NULL): a unique constraint may be added
+    generated: str | None = None  # `id * k`: the value is id times k
+    collation: str | None = None
+    deferrable: bool = False
 
     def spec(self) -> dict:
-        out: dict = {"type": self.kind}
+        out: dict = {"type": self.kind} if self.kind != "array" else {"type": "array", "items": "text"}
         if self.nullable:
             out["nullable"] = True
         if self.length is not None:
@@ -85,6 +91,12 @@ class Col:
             out["renamed_from"] = self.renamed_from
         if self.backfill is not None:
             out["backfill"] = self.backfill
+        if self.generated is not None:
+            out["generated"] = self.generated
+        if self.collation is not None:
+            out["collation"] = self.collation
+        if self.deferrable:
+            out["deferrable"] = True
         return out
 
 
@@ -94,6 +106,8 @@ class Tbl:
     table: str
     cols: dict[str, Col]
     indexes: list[tuple[str, ...]] = field(default_factory=list)
+    # indexes with the newer keys: name -> {"columns": [...], "method"/"expressions"/"include": ...}
+    fancy: dict[str, dict] = field(default_factory=dict)
     checks: dict[str, str] = field(default_factory=dict)  # check name -> column it keeps >= 0
     description: str | None = None
     renamed_from: str | None = None
@@ -107,18 +121,36 @@ class Tbl:
             out["description"] = self.description
         if self.renamed_from:
             out["renamed_from"] = self.renamed_from
-        if self.indexes:
+        if self.indexes or self.fancy:
             out["indexes"] = [{"columns": list(cols)} for cols in self.indexes]
+            out["indexes"] += [{"name": name, **ix} for name, ix in sorted(self.fancy.items())]
         if self.checks:
             out["checks"] = [{"name": n, "expr": f"{c} >= 0"} for n, c in sorted(self.checks.items())]
         return out
+
+
+def _index_words(ix: dict) -> set[str]:
+    words = [*ix.get("columns", []), *ix.get("expressions", []), *ix.get("include", [])]
+    return {w for text in words for w in re.findall(r"\w+", text)}
+
+
+def _renamed_in_index(ix: dict, old: str, new: str) -> dict:
+    def rename(text: str) -> str:
+        return re.sub(rf"\b{old}\b", new, text)
+    return {key: [rename(v) for v in value] if isinstance(value, list) else value for key, value in ix.items()}
+
+
+def _plain(col: Col) -> bool:
+    """A column whose value the rules may set: not a reference, not generated, not an array."""
+    return not col.references and col.generated is None and col.kind != "array"
 
 
 def _value(col: Col, n: int) -> object:
     if col.references:
         return None
     return {"integer": n, "bigint": n, "string": f"s{n}", "text": f"t{n}", "boolean": n % 2 == 0,
-            "enum": col.values[0] if col.values else None}[col.kind]
+            "enum": col.values[0] if col.values else None, "real": n, "float": n, "inet": f"10.0.0.{n % 250}",
+            "array": [f"a{n}"]}[col.kind]
 
 
 class MigrationMachine(RuleBasedStateMachine):
@@ -128,6 +160,10 @@ class MigrationMachine(RuleBasedStateMachine):
 
     # The kinds a unique constraint or an index may cover (MySQL: not TEXT, which needs a length).
     key_kinds: tuple[str, ...] = ("integer", "string", "text")
+    kinds: tuple[str, ...] = KINDS  # what add_column draws from
+    index_methods = False  # PostgreSQL: method, include
+    expression_indexes = True  # not MySQL (MariaDB)
+    deferrable = False  # PostgreSQL
 
     def __init__(self):
         super().__init__()
@@ -194,7 +230,7 @@ class MigrationMachine(RuleBasedStateMachine):
             cols = ["id", *t.cols]
             quoted = ", ".join(f'"{c}"' for c in cols)
             live = self.db.query(f'SELECT {quoted} FROM "{t.table}" ORDER BY id')
-            want = [tuple(_norm(row.get(c)) for c in cols) for row in t.rows]
+            want = [tuple(_norm(_expected(t, row, c)) for c in cols) for row in t.rows]
             assert [tuple(_norm(v) for v in row) for row in live] == want, f"rows of {t.table}"
 
     def tables_with(self, predicate) -> list[Tbl]:
@@ -242,8 +278,11 @@ class MigrationMachine(RuleBasedStateMachine):
         self.migrate()
 
     @precondition(lambda self: self.tables)
-    @rule(data=st.data(), kind=st.sampled_from(KINDS), mode=st.sampled_from(["nullable", "default", "backfill"]))
-    def add_column(self, data, kind, mode):
+    @rule(data=st.data(), mode=st.sampled_from(["nullable", "default", "backfill"]))
+    def add_column(self, data, mode):
+        kind = data.draw(st.sampled_from(self.kinds))
+        if kind == "array":
+            mode = "nullable"  # an array default or backfill is `{sql: ...}`, which the row model does not follow
         t = self.tables[data.draw(st.sampled_from(sorted(self.tables)))]
         col = Col(kind, values=["a", "b", "c"] if kind == "enum" else [],
                   comment=data.draw(st.sampled_from([None, "added later", "it's noted"])))
@@ -267,6 +306,7 @@ class MigrationMachine(RuleBasedStateMachine):
         name = data.draw(st.sampled_from(sorted(t.cols)))
         del t.cols[name]
         t.indexes = [ix for ix in t.indexes if name not in ix]
+        t.fancy = {n: ix for n, ix in t.fancy.items() if name not in _index_words(ix)}
         t.checks = {n: c for n, c in t.checks.items() if c != name}
         for row in t.rows:
             row.pop(name, None)
@@ -281,16 +321,18 @@ class MigrationMachine(RuleBasedStateMachine):
         t.cols = {(new if k == old else k): v for k, v in t.cols.items()}
         t.cols[new].renamed_from = old
         t.indexes = [tuple(new if c == old else c for c in ix) for ix in t.indexes]
+        t.fancy = {n: _renamed_in_index(ix, old, new) for n, ix in t.fancy.items()}
         t.checks = {n: (new if c == old else c) for n, c in t.checks.items()}
         for row in t.rows:
-            row[new] = row.pop(old)
+            if old in row:  # a generated column's value is not in the row model
+                row[new] = row.pop(old)
         self.migrate()
 
-    @precondition(lambda self: any(c.kind in WIDER and not c.references for t in self.tables.values() for c in t.cols.values()))
+    @precondition(lambda self: any(c.kind in WIDER and _plain(c) for t in self.tables.values() for c in t.cols.values()))
     @rule(data=st.data())
     def widen_type(self, data):
-        t = data.draw(st.sampled_from(self.tables_with(lambda t: any(c.kind in WIDER and not c.references for c in t.cols.values()))))
-        name = data.draw(st.sampled_from(sorted(n for n, c in t.cols.items() if c.kind in WIDER and not c.references)))
+        t = data.draw(st.sampled_from(self.tables_with(lambda t: any(c.kind in WIDER and _plain(c) for c in t.cols.values()))))
+        name = data.draw(st.sampled_from(sorted(n for n, c in t.cols.items() if c.kind in WIDER and _plain(c))))
         col = t.cols[name]
         keyed = col.unique or any(name in ix for ix in t.indexes)
         if WIDER[col.kind] not in self.key_kinds + ("bigint",) and keyed:
@@ -304,8 +346,8 @@ class MigrationMachine(RuleBasedStateMachine):
     @precondition(lambda self: any(t.cols for t in self.tables.values()))
     @rule(data=st.data())
     def toggle_nullable(self, data):
-        t = data.draw(st.sampled_from(self.tables_with(lambda t: any(not c.references for c in t.cols.values()))))
-        name = data.draw(st.sampled_from(sorted(n for n, c in t.cols.items() if not c.references)))
+        t = data.draw(st.sampled_from(self.tables_with(lambda t: any(_plain(c) for c in t.cols.values()))))
+        name = data.draw(st.sampled_from(sorted(n for n, c in t.cols.items() if _plain(c))))
         col = t.cols[name]
         if col.nullable:
             col.nullable = False
@@ -323,8 +365,8 @@ class MigrationMachine(RuleBasedStateMachine):
     @precondition(lambda self: any(t.cols for t in self.tables.values()))
     @rule(data=st.data(), drop=st.booleans())
     def change_default(self, data, drop):
-        t = data.draw(st.sampled_from(self.tables_with(lambda t: any(not c.references for c in t.cols.values()))))
-        name = data.draw(st.sampled_from(sorted(n for n, c in t.cols.items() if not c.references)))
+        t = data.draw(st.sampled_from(self.tables_with(lambda t: any(_plain(c) for c in t.cols.values()))))
+        name = data.draw(st.sampled_from(sorted(n for n, c in t.cols.items() if _plain(c))))
         col = t.cols[name]
         if drop and col.nullable:
             col.default = None
@@ -401,6 +443,7 @@ class MigrationMachine(RuleBasedStateMachine):
         refs = [n for n, c in t.cols.items() if c.references]
         if refs and data.draw(st.booleans()):
             t.cols[refs[0]].references = None  # the column stays, the foreign key goes
+            t.cols[refs[0]].deferrable = False
             t.cols[refs[0]].distinct = False
         else:
             name = self.name("c")
@@ -418,12 +461,76 @@ class MigrationMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self.tables)
     @rule(data=st.data())
+    def toggle_generated(self, data):
+        """A generated column (id * k) appears, or its expression changes."""
+        t = self.tables[data.draw(st.sampled_from(sorted(self.tables)))]
+        generated = sorted(n for n, c in t.cols.items() if c.generated is not None)
+        if generated and data.draw(st.booleans()):
+            col = t.cols[data.draw(st.sampled_from(generated))]
+            col.generated = f"id * {int(col.generated.split('*')[1]) + 1}"
+        else:
+            t.cols[self.name("g")] = Col("integer", generated="id * 2", distinct=False)
+        self.migrate()
+
+    @precondition(lambda self: any(t.cols for t in self.tables.values()))
+    @rule(data=st.data())
+    def toggle_index_feature(self, data):
+        """An index with a descending key, an expression, a method or INCLUDE comes or goes."""
+        t = data.draw(st.sampled_from(self.tables_with(lambda t: t.cols)))
+        if t.fancy and data.draw(st.booleans()):
+            t.fancy.pop(sorted(t.fancy)[0])
+            self.migrate()
+            return
+        indexable = sorted(n for n, c in t.cols.items() if c.kind in self.key_kinds + ("bigint", "boolean", "enum"))
+        texts = sorted(n for n, c in t.cols.items() if c.kind in ("string", "text") and c.generated is None)
+        choices = ["desc"] + (["method", "include"] if self.index_methods else []) + (
+            ["expression"] if self.expression_indexes and texts else [])
+        how = data.draw(st.sampled_from(choices))
+        if how == "expression":
+            ix = {"expressions": [f"lower({data.draw(st.sampled_from(texts))})"]}
+        elif not indexable:
+            return
+        else:
+            column = data.draw(st.sampled_from(indexable))
+            ix = {"columns": [f"{column} desc"]} if how == "desc" else {"columns": [column]}
+            if how == "method":  # brin has operator classes for numbers and text, not for enum types
+                brin = t.cols[column].kind in ("integer", "bigint", "string", "text")
+                ix["method"] = data.draw(st.sampled_from(["hash", "brin"] if brin else ["hash"]))
+            elif how == "include":
+                ix["include"] = ["id"]
+        t.fancy[self.name("fx_")] = ix
+        self.migrate()
+
+    @precondition(lambda self: any(c.kind in ("string", "text") and _plain(c)
+                                   for t in self.tables.values() for c in t.cols.values()))
+    @rule(data=st.data())
+    def toggle_collation(self, data):
+        t = data.draw(st.sampled_from(self.tables_with(lambda t: any(
+            c.kind in ("string", "text") and _plain(c) for c in t.cols.values()))))
+        col = t.cols[data.draw(st.sampled_from(sorted(n for n, c in t.cols.items()
+                                                       if c.kind in ("string", "text") and _plain(c))))]
+        col.collation = None if col.collation else COLLATIONS[self.dialect]
+        self.migrate()
+
+    @precondition(lambda self: self.deferrable and any(c.references for t in self.tables.values()
+                                                       for c in t.cols.values()))
+    @rule(data=st.data())
+    def toggle_deferrable(self, data):
+        t = data.draw(st.sampled_from(self.tables_with(lambda t: any(c.references for c in t.cols.values()))))
+        col = t.cols[data.draw(st.sampled_from(sorted(n for n, c in t.cols.items() if c.references)))]
+        col.deferrable = not col.deferrable
+        self.migrate()
+
+    @precondition(lambda self: self.tables)
+    @rule(data=st.data())
     def insert_row(self, data):
         """Rows arrive between migrations, as in production."""
         t = self.tables[data.draw(st.sampled_from(sorted(self.tables)))]
         n = next(self.counter)
         row = {"id": n}
         for name, col in t.cols.items():
+            if col.generated is not None:
+                continue  # the database computes it (check_rows knows how)
             value = _value(col, n)
             if col.references:
                 parent = self.tables.get(col.references)
@@ -442,6 +549,8 @@ class MigrationMachine(RuleBasedStateMachine):
             return ("TRUE" if value else "FALSE") if self.dialect == "postgresql" else str(int(value))
         if isinstance(value, int):
             return str(value)
+        if isinstance(value, list):
+            return "ARRAY[" + ", ".join(self.db_literal(v) for v in value) + "]"
         return "'" + str(value).replace("'", "''") + "'"
 
     @invariant()
@@ -453,9 +562,18 @@ class MigrationMachine(RuleBasedStateMachine):
             assert result.exit_code == 0, result.output
 
 
+def _expected(t: Tbl, row: dict, name: str) -> object:
+    col = t.cols.get(name)
+    if col is not None and col.generated is not None:
+        return row["id"] * int(col.generated.split("*")[1])
+    return row.get(name)
+
+
 def _norm(value):
     if isinstance(value, bool):
         return int(value)
+    if type(value).__name__ in ("IPv4Address", "IPv4Interface"):
+        return str(value)
     return value
 
 
@@ -468,6 +586,9 @@ class SQLiteMachine(MigrationMachine):
 
 class PostgresMachine(MigrationMachine):
     dialect = "postgresql"
+    kinds = KINDS + POSTGRES_KINDS
+    index_methods = True
+    deferrable = True
 
     @staticmethod
     def database_factory(folder):
@@ -483,6 +604,9 @@ class OnlinePostgresMachine(MigrationMachine):
 
     dialect = "postgresql"
     config_extra = "postgresql: {online: true}\n"
+    kinds = KINDS + POSTGRES_KINDS
+    index_methods = True
+    deferrable = True
     database_factory = staticmethod(PostgresMachine.database_factory)
 
 
@@ -493,6 +617,7 @@ _SETTINGS = settings(max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=
 class MySQLMachine(MigrationMachine):
     dialect = "mysql"
     key_kinds = ("integer", "string")
+    expression_indexes = False
 
     @staticmethod
     def database_factory(folder):

@@ -2,9 +2,12 @@
 
 Renames run first in a migration, so every later operation names tables and
 columns by their new names. `renamed_old` is the snapshot with those renames
-applied everywhere a name is used (columns of keys and indexes, foreign key
-targets); names of indexes, constraints and enum types are left as they were,
-so that the comparators see them change and rename them too.
+applied everywhere a name is used (columns of keys and indexes, index
+expressions and predicates, checks, generated columns, foreign key targets), as
+the database itself rewrites them on a rename: a rename alone then changes
+nothing else, and the down migration never recreates an object that still names
+a column by its old name. Names of indexes, constraints and enum types are left
+as they were, so that the comparators see them change and rename them too.
 """
 
 from __future__ import annotations
@@ -59,10 +62,13 @@ def renamed_old(old: Schema, renames: Renames) -> Schema:
 
         return replace(
             t, name=name,
-            columns=tuple(replace(col, name=cols.get(col.name, col.name)) for col in t.columns),
+            columns=tuple(replace(col, name=cols.get(col.name, col.name), generated=rename_identifiers(col.generated, cols))
+                          for col in t.columns),
             primary_key=replace(t.primary_key, columns=c(t.primary_key.columns)) if t.primary_key else None,
             uniques=tuple(replace(u, columns=c(u.columns)) for u in t.uniques),
-            indexes=tuple(replace(i, columns=c(i.columns), where=rename_identifiers(i.where, cols)) for i in t.indexes),
+            indexes=tuple(replace(i, columns=c(i.columns), include=c(i.include), where=rename_identifiers(i.where, cols),
+                                  expressions=tuple(rename_identifiers(e, cols) for e in i.expressions))
+                          for i in t.indexes),
             checks=tuple(replace(ck, expr=rename_identifiers(ck.expr, cols)) for ck in t.checks),
             foreign_keys=tuple(replace(fk, columns=c(fk.columns), ref_table=table_name(fk.ref_table),
                                        ref_columns=c(fk.ref_columns, table_name(fk.ref_table)))

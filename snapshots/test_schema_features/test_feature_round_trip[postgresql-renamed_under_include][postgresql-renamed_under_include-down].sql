@@ -1,0 +1,19 @@
+-- codegen migration 20260101000001_renamed_under_include (down)
+--
+-- id:        20260101000001
+-- parent:    20260101000000
+-- message:   renamed_under_include
+-- dialect:   postgresql
+-- generator: codegen 0.1.0
+-- created:   2026-01-01T00:00:00Z
+--
+-- Changes (1):
+--   ~ rename column item.title to label
+--
+-- Hazards: none
+
+BEGIN;
+
+ALTER TABLE item RENAME COLUMN title TO label;
+
+COMMIT;
