@@ -236,13 +236,14 @@ def drift(ctx: click.Context, url: str | None, against: str, format_: str) -> No
 @click.command(name="import")
 @click.option("--db", "url", envvar="CODEGEN_DATABASE_URL", metavar="URL",
               help="The database to adopt (default: $CODEGEN_DATABASE_URL).")
-@click.option("--schema", "schema_name", metavar="NAME", help="A PostgreSQL schema other than the default one.")
+@click.option("--schema", "schema_names", multiple=True, metavar="NAME",
+              help="Read this PostgreSQL schema (repeatable) instead of the default one; its entities get `schema: NAME`.")
 @click.option("--tables", "patterns", multiple=True, metavar="PATTERN",
               help="Only the tables matching this shell pattern (repeatable), e.g. --tables 'shop_*'.")
 @click.option("--dir", "folder", type=click.Path(file_okay=False), default=".", show_default=True,
               help="The project folder: its codegen.yaml, or a new one for the database's dialect.")
 @click.pass_context
-def import_(ctx: click.Context, url: str | None, schema_name: str | None, patterns: tuple[str, ...], folder: str) -> None:
+def import_(ctx: click.Context, url: str | None, schema_names: tuple[str, ...], patterns: tuple[str, ...], folder: str) -> None:
     """Write entity files and a baseline migration from a live database, to adopt it.
 
     The baseline creates the whole schema on an empty database; the database
@@ -255,7 +256,7 @@ def import_(ctx: click.Context, url: str | None, schema_name: str | None, patter
 
     if not url:
         raise UserError.at("--db", "no database to import", "pass `--db URL` or set CODEGEN_DATABASE_URL")
-    imported = import_database(Path(folder).resolve(), url, schema_name, patterns)
+    imported = import_database(Path(folder).resolve(), url, schema_names, patterns)
     for path in imported.written:
         say(ctx, f"wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
     for note in imported.notes:

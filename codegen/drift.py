@@ -40,7 +40,7 @@ def find_drift(project: Project, url: str | None, target: str) -> Drift:
     from codegen.formats.layouts import LAYOUTS
 
     ignore = (*BOOKKEEPING, *LAYOUTS[project.layout].bookkeeping, *(t.name for t in want.tables if t.external))
-    reflected = read_database(dialect, url, ignore)
+    reflected = read_database(dialect, url, ignore, schemas=want.schema_names)
     comparison = compare(aligned(reflected.schema, want, dialect), want, values_needed=False)
     ops = plan(comparison.ops, dialect, comparison.renamed_old, want)
     return Drift(against, tuple(ops), reflected.notes)

@@ -34,7 +34,9 @@ _YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 def selected(schema: Schema, patterns: tuple[str, ...]) -> Schema:
     if not patterns:
         return schema
-    return replace(schema, tables=tuple(t for t in schema.tables if any(fnmatch.fnmatchcase(t.name, p) for p in patterns)))
+    # a table in a schema matches by its name alone (`shop_*`) or with the schema (`sales.shop_*`)
+    return replace(schema, tables=tuple(t for t in schema.tables if any(
+        fnmatch.fnmatchcase(t.name, p) or fnmatch.fnmatchcase(naming.bare(t.name), p) for p in patterns)))
 
 
 def entity_files(schema: Schema, dialect: Dialect, read: tuple[Note, ...] = ()) -> tuple[dict[str, str], list[Note]]:
@@ -44,7 +46,10 @@ def entity_files(schema: Schema, dialect: Dialect, read: tuple[Note, ...] = ()) 
     from codegen.resources import template_root
 
     notes = list(read)
-    entities = {t.name: _entity_name(t.name) for t in schema.tables}
+    # named after the table without its schema, unless two tables share that name
+    bare_names = Counter(naming.bare(t.name) for t in schema.tables)
+    entities = {t.name: _entity_name(naming.bare(t.name) if bare_names[naming.bare(t.name)] == 1 else t.name)
+                for t in schema.tables}
     # MySQL and SQLite name indexes per table; the format names them per schema, as PostgreSQL does.
     used = Counter(ix.name for t in schema.tables for ix in t.indexes)
     shared = {name for name, count in used.items() if count > 1}
@@ -125,7 +130,7 @@ def _entity(table: Table, schema: Schema, entities: dict[str, str], dialect: Dia
             parts.append(f"include: {_flow_list(ix.include)}")
         indexes.append("{" + ", ".join(parts) + "}")
     checks = []
-    prefix = f"ck_{name}_"
+    prefix = f"ck_{naming.bare(name)}_"
     for ck in table.checks:
         short = ck.name[len(prefix):] if ck.name.startswith(prefix) else ck.name
         if naming.check(name, short, limit) != ck.name:
@@ -133,7 +138,8 @@ def _entity(table: Table, schema: Schema, entities: dict[str, str], dialect: Dia
         checks.append(f"{{name: {_scalar(short)}, expr: {_scalar(_unwrapped(ck.expr))}}}")
     return {
         "entity": entities[name],
-        "table": name if naming.snake_case(entities[name]) != name else None,
+        "table": naming.bare(name) if naming.snake_case(entities[name]) != naming.bare(name) else None,
+        "schema": naming.split(name)[0],
         "description": _scalar(table.comment) if table.comment is not None else None,
         "primary_key": _flow_list(pk) if len(pk) > 1 else None,
         "fields": fields,
@@ -298,7 +304,7 @@ class Imported:
     format: str = "sql"  # the project's output format: who records the baseline as applied
 
 
-def import_database(folder: Path, url: str, schema_name: str | None, patterns: tuple[str, ...]) -> Imported:
+def import_database(folder: Path, url: str, schema_names: tuple[str, ...], patterns: tuple[str, ...]) -> Imported:
     """Entity files, codegen.yaml when `folder` has none, and the baseline migration for the database at `url`."""
     from codegen.config import CONFIG_NAME, load_project
     from codegen.dialects import DIALECTS, get_dialect
@@ -320,10 +326,11 @@ def import_database(folder: Path, url: str, schema_name: str | None, patterns: t
         dialect, entities = get_dialect(project.dialect), project.entities
     else:
         project, dialect, entities = None, _dialect_of(url, DIALECTS), folder / "entities"
-    reflected = read_database(dialect, url, BOOKKEEPING, schema_name)
+    # `--schema`: those schemas instead of the default one, their tables named `schema.table`
+    reflected = read_database(dialect, url, BOOKKEEPING, schemas=schema_names, default_schema=not schema_names)
     schema = selected(reflected.schema, patterns)
     left_out = {t.name for t in reflected.schema.tables} - {t.name for t in schema.tables}
-    files, notes = entity_files(schema, dialect, tuple(n for n in reflected.notes if n.table not in left_out))
+    files, notes = entity_files(schema, dialect, tuple(n for n in reflected.notes if not n.about(left_out)))
     # The project's files and the entities appear together or not at all (writer.apply): an import
     # killed half-way leaves no entity set that a later `generate` would take for the database.
     created = [] if project is not None else project_files(folder, dialect.name, "sql", example=False)

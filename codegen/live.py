@@ -14,6 +14,7 @@ from typing import Any
 
 from codegen.dialects.base import Dialect
 from codegen.model import Schema
+from codegen.naming import reflected
 
 LiveSchema = dict[str, Any]  # {"tables": {name: {...}}, "enums": {name: [values]}}
 
@@ -76,59 +77,73 @@ def open_engine(dialect: Dialect, url: str, **options: Any) -> Any:
     return engine
 
 
-def reflect(engine: Any, dialect: Dialect, schema: str | None = None, ignore: tuple[str, ...] = ()) -> LiveSchema:
-    """The live database in the normalized shape; tables named in `ignore` are left out."""
+def reflect(engine: Any, dialect: Dialect, schema: str | None = None, ignore: tuple[str, ...] = (),
+            schemas: tuple[str, ...] = ()) -> LiveSchema:
+    """The live database in the normalized shape; tables named in `ignore` are left out.
+
+    `schema` is the default one (None: the connection's); the tables of each of `schemas`
+    (entities' `schema:`) are read too, named `schema.table` as the model names them."""
     import sqlalchemy as sa
 
     inspector = sa.inspect(engine)
-    tables = {}
-    for name in sorted(inspector.get_table_names(schema=schema)):
-        if name in ignore:
-            continue
-        columns = {}
-        for col in inspector.get_columns(name, schema=schema):
-            columns[col["name"]] = {
-                "type": reported_type(dialect, engine.dialect, col["type"],
-                                      lambda: dialect.type_name(engine, name, col["name"], schema)),
-                "nullable": bool(col["nullable"]),
-                "default": norm_sql(dialect.reflected_default(col["default"])),
-                "identity": _identity(col.get("identity") is not None, (col.get("identity") or {}).get("always"))
-                if dialect.identity_columns else None,
-                "generated": _reported_generated(dialect, col.get("computed")),
-            }
-        pk = inspector.get_pk_constraint(name, schema=schema)
-        uniques = inspector.get_unique_constraints(name, schema=schema)
-        orders = dialect.index_orders(engine, name, schema)
-        unique_names = {u["name"] for u in uniques}
-        table: dict[str, Any] = {
-            "columns": columns,
-            "primary_key": list(pk.get("constrained_columns") or []),
-            "foreign_keys": sorted(
-                (fk["name"], list(fk["constrained_columns"]), fk["referred_table"], list(fk["referred_columns"]),
-                 reported_action(dialect, fk["options"].get("ondelete")),
-                 reported_action(dialect, fk["options"].get("onupdate")),
-                 _deferral(bool(fk["options"].get("deferrable")),
-                           str(fk["options"].get("initially", "")).upper() == "DEFERRED"))
-                for fk in inspector.get_foreign_keys(name, schema=schema)),
-            "uniques": sorted((u["name"], list(u["column_names"])) for u in uniques),
-            "indexes": sorted(
-                (ix["name"], *_reported_keys(ix, orders.get(ix["name"])), bool(ix["unique"]), norm_sql(where_of(ix)),
-                 _reported_method(ix), list(ix.get("dialect_options", {}).get("postgresql_include") or []))
-                for ix in _all_indexes(inspector, engine, dialect, name, schema)
-                # a unique constraint's own index (MySQL reports each unique constraint as both)
-                if "duplicates_constraint" not in ix and ix["name"] not in unique_names),
-            "checks": sorted(ck["name"] for ck in inspector.get_check_constraints(name, schema=schema)
-                             if not dialect.is_implicit_check(ck)),
-        }
-        if dialect.supports_comments:
-            table["comment"] = inspector.get_table_comment(name, schema=schema).get("text")
-            table["column_comments"] = {
-                c["name"]: c["comment"] for c in inspector.get_columns(name, schema=schema) if c.get("comment") is not None}
-        tables[name] = table
-    enums = {}
-    if dialect.native_enums:
-        enums = {e["name"]: list(e["labels"]) for e in inspector.get_enums(schema=schema or inspector.default_schema_name)}
+    default = schema or inspector.default_schema_name
+
+    def named(name: str, in_schema: str | None) -> str:
+        return reflected(name, in_schema, default)
+
+    tables, enums = {}, {}
+    for namespace in (schema, *(s for s in schemas if s != default)):
+        for name in sorted(inspector.get_table_names(schema=namespace)):
+            if named(name, namespace) not in ignore:
+                tables[named(name, namespace)] = _reflect_table(inspector, engine, dialect, name, namespace, named)
+        if dialect.native_enums:
+            enums.update({named(e["name"], namespace): list(e["labels"])
+                          for e in inspector.get_enums(schema=namespace or inspector.default_schema_name)})
     return {"tables": tables, "enums": enums}
+
+
+def _reflect_table(inspector, engine, dialect: Dialect, name: str, schema: str | None, named) -> dict[str, Any]:
+    columns = {}
+    for col in inspector.get_columns(name, schema=schema):
+        columns[col["name"]] = {
+            "type": reported_type(dialect, engine.dialect, col["type"],
+                                  lambda: dialect.type_name(engine, name, col["name"], schema)),
+            "nullable": bool(col["nullable"]),
+            "default": norm_sql(dialect.reflected_default(col["default"])),
+            "identity": _identity(col.get("identity") is not None, (col.get("identity") or {}).get("always"))
+            if dialect.identity_columns else None,
+            "generated": _reported_generated(dialect, col.get("computed")),
+        }
+    pk = inspector.get_pk_constraint(name, schema=schema)
+    uniques = inspector.get_unique_constraints(name, schema=schema)
+    orders = dialect.index_orders(engine, name, schema)
+    unique_names = {u["name"] for u in uniques}
+    table: dict[str, Any] = {
+        "columns": columns,
+        "primary_key": list(pk.get("constrained_columns") or []),
+        "foreign_keys": sorted(
+            (fk["name"], list(fk["constrained_columns"]),
+             named(fk["referred_table"], fk.get("referred_schema")), list(fk["referred_columns"]),
+             reported_action(dialect, fk["options"].get("ondelete")),
+             reported_action(dialect, fk["options"].get("onupdate")),
+             _deferral(bool(fk["options"].get("deferrable")),
+                       str(fk["options"].get("initially", "")).upper() == "DEFERRED"))
+            for fk in inspector.get_foreign_keys(name, schema=schema)),
+        "uniques": sorted((u["name"], list(u["column_names"])) for u in uniques),
+        "indexes": sorted(
+            (ix["name"], *_reported_keys(ix, orders.get(ix["name"])), bool(ix["unique"]), norm_sql(where_of(ix)),
+             _reported_method(ix), list(ix.get("dialect_options", {}).get("postgresql_include") or []))
+            for ix in _all_indexes(inspector, engine, dialect, name, schema)
+            # a unique constraint's own index (MySQL reports each unique constraint as both)
+            if "duplicates_constraint" not in ix and ix["name"] not in unique_names),
+        "checks": sorted(ck["name"] for ck in inspector.get_check_constraints(name, schema=schema)
+                         if not dialect.is_implicit_check(ck)),
+    }
+    if dialect.supports_comments:
+        table["comment"] = inspector.get_table_comment(name, schema=schema).get("text")
+        table["column_comments"] = {
+            c["name"]: c["comment"] for c in inspector.get_columns(name, schema=schema) if c.get("comment") is not None}
+    return table
 
 
 def differences(want: LiveSchema, have: LiveSchema) -> list[str]:

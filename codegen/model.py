@@ -240,6 +240,11 @@ class Schema:
         return tuple(t for t in self.tables if not t.external)
 
     @property
+    def schema_names(self) -> tuple[str, ...]:
+        """The schemas the project's tables live in besides the default one (entity `schema:`)."""
+        return tuple(sorted({t.name.partition(".")[0] for t in self.managed_tables if "." in t.name}))
+
+    @property
     def enums(self) -> tuple[Enum, ...]:
         """Every enum type, a shared one (codegen.yaml `enums:`) once, with its first column."""
         found = {}

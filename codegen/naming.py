@@ -12,6 +12,7 @@ import hashlib
 import re
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+DEFAULT_SCHEMA = "public"  # PostgreSQL's: a table there is named without it
 _HASH_LEN = 8
 
 
@@ -36,30 +37,58 @@ def snake_case(name: str) -> str:
     return name.lower()
 
 
+def qualified(schema: str | None, table: str) -> str:
+    """A table's name in the model: `sales.orders` for a table in schema `sales`, `orders` in the default one.
+
+    Entity names never hold a dot (IDENTIFIER), so the dot says where the schema ends.
+    """
+    return f"{schema}.{table}" if schema else table
+
+
+def reflected(name: str, schema: str | None, default: str | None) -> str:
+    """A table or type the database reports in `schema` as the model names it: unqualified in
+    the `default` one (SQLAlchemy reports no schema for what is in the default one)."""
+    return name if schema in (None, default) else qualified(schema, name)
+
+
+def split(name: str) -> tuple[str | None, str]:
+    """`sales.orders` -> `("sales", "orders")`; `orders` -> `(None, "orders")`."""
+    schema, _, bare = name.rpartition(".")
+    return schema or None, bare
+
+
+def bare(name: str) -> str:
+    """A table's name without its schema: indexes and constraints are named after it, and live
+    in the table's schema anyway."""
+    return name.rpartition(".")[2]
+
+
 def primary_key(table: str, max_length: int | None) -> str:
-    return fit(f"pk_{table}", max_length)
+    return fit(f"pk_{bare(table)}", max_length)
 
 
 def unique(table: str, columns: tuple[str, ...], max_length: int | None) -> str:
-    return fit(f"uq_{table}_{'_'.join(columns)}", max_length)
+    return fit(f"uq_{bare(table)}_{'_'.join(columns)}", max_length)
 
 
 def index(table: str, columns: tuple[str, ...], max_length: int | None, expressions: tuple[str, ...] = ()) -> str:
     """`ix_<table>_<columns>`, then the words of each expression (`lower(email)` -> `lower_email`)."""
     words = [*columns, *("_".join(re.findall(r"[a-z0-9]+", e.lower())) or "expr" for e in expressions)]
-    return fit(f"ix_{table}_{'_'.join(words)}", max_length)
+    return fit(f"ix_{bare(table)}_{'_'.join(words)}", max_length)
 
 
 def foreign_key(table: str, columns: tuple[str, ...], ref_table: str, max_length: int | None) -> str:
-    return fit(f"fk_{table}_{'_'.join(columns)}_{ref_table}", max_length)
+    return fit(f"fk_{bare(table)}_{'_'.join(columns)}_{bare(ref_table)}", max_length)
 
 
 def check(table: str, name: str, max_length: int | None) -> str:
-    return fit(f"ck_{table}_{name}", max_length)
+    return fit(f"ck_{bare(table)}_{name}", max_length)
 
 
 def enum_type(table: str, column: str, max_length: int | None) -> str:
-    return fit(f"{table}_{column}", max_length)
+    """`<table>_<column>`, in the table's schema: a type lives in a schema as a table does."""
+    schema, name = split(table)
+    return qualified(schema, fit(f"{name}_{column}", max_length))
 
 
 # -- column names inside SQL expressions (checks, partial-index predicates) ---------------------------

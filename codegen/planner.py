@@ -23,8 +23,8 @@ from codegen.dialects.base import Dialect
 from codegen.model import ForeignKey, Schema, Table
 from codegen.naming import mentions
 from codegen.operations import (
-    AddColumn, AddConstraint, AlterColumn, ChangeSharedEnum, CreateEnum, CreateIndex, CreateTable, DropColumn, DropConstraint,
-    DropEnum, DropIndex, DropTable, Operation, RebuildTable, RenameColumn, RenameConstraint, RenameEnum,
+    AddColumn, AddConstraint, AlterColumn, ChangeSharedEnum, CreateEnum, CreateIndex, CreateSchema, CreateTable, DropColumn,
+    DropConstraint, DropEnum, DropIndex, DropSchema, DropTable, Operation, RebuildTable, RenameColumn, RenameConstraint, RenameEnum,
     RenameIndex, RenameTable, SetColumnComment, SetTableComment, fill_value,
 )
 
@@ -34,6 +34,7 @@ def _is_fk(op: Operation) -> bool:
 
 
 PHASES: tuple[tuple[str, object], ...] = (
+    ("create schemas", lambda op: isinstance(op, CreateSchema)),  # before a table moves into one
     ("rename tables", lambda op: isinstance(op, RenameTable)),
     ("rename columns", lambda op: isinstance(op, RenameColumn)),
     ("rename derived names", lambda op: isinstance(op, (RenameEnum, RenameIndex, RenameConstraint))),
@@ -51,6 +52,7 @@ PHASES: tuple[tuple[str, object], ...] = (
     ("create indexes", lambda op: isinstance(op, CreateIndex)),
     ("add constraints", lambda op: isinstance(op, AddConstraint) and not _is_fk(op)),
     ("add foreign keys", lambda op: isinstance(op, AddConstraint)),
+    ("drop schemas", lambda op: isinstance(op, DropSchema)),
 )
 
 _CREATE_TABLES = next(i for i, (name, _) in enumerate(PHASES) if name == "create tables")

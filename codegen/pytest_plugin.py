@@ -76,7 +76,7 @@ def codegen_project(pytestconfig: pytest.Config):
 def codegen_database(codegen_project, pytestconfig: pytest.Config) -> Iterator[Any]:
     """A SQLAlchemy engine on a scratch database with every migration applied, dropped afterwards."""
     chain = _chain(codegen_project)
-    with _replayed(codegen_project, _server_url(pytestconfig), chain) as (engine, failed, _):
+    with _replayed(codegen_project, _server_url(pytestconfig), chain) as (engine, failed, _, _schemas):
         if failed is not None:
             pytest.fail(failed.render(), pytrace=False)
         yield engine
@@ -204,9 +204,10 @@ def _model_matches_snapshot(project) -> None:
 
 
 @contextlib.contextmanager
-def _replayed(project, url: str | None, migrations: list) -> Iterator[tuple[Any, Any, tuple[str, ...]]]:
+def _replayed(project, url: str | None, migrations: list) -> Iterator[tuple[Any, Any, tuple[str, ...], tuple[str, ...]]]:
     """A scratch database with `migrations` applied in order: (engine, the first failure or None,
-    the tables that are not the migrations' own: external ones, alembic_version)."""
+    the tables that are not the migrations' own: external ones, alembic_version; the schemas
+    the project's tables live in besides the default one)."""
     from codegen.dialects import get_dialect
     from codegen.snapshot import read_snapshot
     from codegen.verify import create_external_tables, run_step, scratch_engine
@@ -227,7 +228,8 @@ def _replayed(project, url: str | None, migrations: list) -> Iterator[tuple[Any,
             failed = run_step(project, dialect, engine, migration, "up")
             if failed is not None:
                 break
-        yield engine, failed, (*(t.name for t in snapshot.tables if t.external), "alembic_version")
+        yield engine, failed, (*(t.name for t in snapshot.tables if t.external), "alembic_version"), \
+            snapshot.schema_names
 
 
 def _up_down(project, url: str | None, chain: list, number: int) -> None:
@@ -238,13 +240,13 @@ def _up_down(project, url: str | None, chain: list, number: int) -> None:
     from codegen.verify import run_step
 
     dialect, migration = get_dialect(project.dialect), chain[number]
-    with _replayed(project, url, chain[:number]) as (engine, failed, ignored):
+    with _replayed(project, url, chain[:number]) as (engine, failed, ignored, schemas):
         if failed is None:
-            before = reflect(engine, dialect, ignore=ignored)
+            before = reflect(engine, dialect, ignore=ignored, schemas=schemas)
             failed = run_step(project, dialect, engine, migration, "up") or run_step(project, dialect, engine, migration, "down")
         if failed is not None:
             raise CodegenFailure([failed])
-        changed = differences(before, reflect(engine, dialect, ignore=ignored))
+        changed = differences(before, reflect(engine, dialect, ignore=ignored, schemas=schemas))
     if changed:
         down = f"{migration.name}.py downgrade()" if migration.is_revision else migration.shown_source("down", project.migrations)
         raise CodegenFailure([Finding("up-down", f"{down} does not bring back the schema before {migration.name}: "
@@ -256,21 +258,24 @@ def _with_data(project, url: str | None, chain: list, number: int) -> None:
     """A row in every table before the migration: each table the migration keeps still holds it after."""
     import sqlalchemy as sa
 
+    from codegen import naming
     from codegen.dialects import get_dialect
     from codegen.integrity import Finding
     from codegen.reflect import read_schema
     from codegen.verify import run_step
 
     dialect, migration = get_dialect(project.dialect), chain[number]
-    with _replayed(project, url, chain[:number]) as (engine, failed, ignored):
+    with _replayed(project, url, chain[:number]) as (engine, failed, ignored, schemas):
         if failed is not None:
             raise CodegenFailure([failed])
         with engine.connect() as conn:  # the scratch engine may autocommit: one statement at a time
-            schema = read_schema(conn, dialect, ignored).schema
+            schema = read_schema(conn, dialect, ignored, schemas=schemas).schema
             metadata = sa.MetaData()
-            metadata.reflect(conn, only=[t.name for t in schema.tables])
+            for namespace in (None, *schemas):  # SQLAlchemy keys a table in a schema `schema.table`, as the model does
+                metadata.reflect(conn, schema=namespace, only=[
+                    naming.bare(t.name) for t in schema.tables if naming.split(t.name)[0] == namespace])
             for table in metadata.sorted_tables:
-                row = _row(schema.table(table.name))
+                row = _row(schema.table(table.key))
                 try:
                     conn.execute(table.insert().values(**{k: v for k, v in row.items() if k in table.c}))
                 except sa.exc.DBAPIError as exc:
@@ -281,9 +286,10 @@ def _with_data(project, url: str | None, chain: list, number: int) -> None:
         if failed is not None:
             raise CodegenFailure([failed])
         with engine.connect() as conn:
-            after = set(sa.inspect(conn).get_table_names())
-            lost = [t.name for t in schema.tables if t.name in after
-                    and conn.execute(sa.select(sa.func.count()).select_from(sa.table(t.name))).scalar() != 1]
+            inspector = sa.inspect(conn)
+            after = {naming.qualified(s, name) for s in (None, *schemas) for name in inspector.get_table_names(schema=s)}
+            lost = [t.name for t in schema.tables if t.name in after and conn.execute(sa.select(sa.func.count()).select_from(
+                sa.table(naming.bare(t.name), schema=naming.split(t.name)[0]))).scalar() != 1]
     if lost:
         raise CodegenFailure([Finding("rows-lost", f"{migration.name} loses the rows of {', '.join(lost)}, which it keeps",
                                       "keep the rows: a `renamed_from` instead of a drop and an add, a `backfill` for "

@@ -33,6 +33,7 @@ from codegen.model import (
     UniqueConstraint,
     with_tables,
 )
+from codegen.naming import reflected
 
 # The order in which logical types are tried for a reported type: the first whose spelling matches
 # wins (PostgreSQL's TEXT is `text`, not a `string` without length).
@@ -47,13 +48,13 @@ _STRING = re.compile(r"'((?:[^']|'')*)'")
 class Note:
     """Something the database holds that the model says differently, or not at all."""
 
-    subject: str  # `table` or `table.column`
+    subject: str  # `table` or `table.column` (a table in a schema: `sales.orders`)
     found: str
     instead: str
 
-    @property
-    def table(self) -> str:
-        return self.subject.split(".")[0]
+    def about(self, tables: set[str]) -> bool:
+        """Whether the note is on one of `tables` or one of their columns."""
+        return any(self.subject == t or self.subject.startswith(t + ".") for t in tables)
 
     def hint(self) -> str:  # a migration header's NOTE lines (render.py) read notes through hint()
         return f"{self.subject}: {self.found}: {self.instead}"
@@ -65,7 +66,8 @@ class Reflected:
     notes: tuple[Note, ...]  # types the format lacks (read as the closest), indexes it cannot say
 
 
-def read_database(dialect: Dialect, url: str, ignore: tuple[str, ...] = (), schema: str | None = None) -> Reflected:
+def read_database(dialect: Dialect, url: str, ignore: tuple[str, ...] = (), schema: str | None = None,
+                  schemas: tuple[str, ...] = (), default_schema: bool = True) -> Reflected:
     """`read_schema` of the database at `url`, the user's: one that cannot be reached or read, or a
     SQLite file that does not exist (never created here), is exit 2 with the reason."""
     import sqlalchemy as sa
@@ -80,7 +82,7 @@ def read_database(dialect: Dialect, url: str, ignore: tuple[str, ...] = (), sche
             raise UserError.at("--db", f"{database} does not exist", "pass the path of the SQLite database file")
         try:
             with engine.connect() as conn:
-                return read_schema(conn, dialect, ignore, schema)
+                return read_schema(conn, dialect, ignore, schema, schemas, default_schema)
         except sa.exc.DBAPIError as exc:
             reason = " ".join(str(exc.orig).split())
             raise UserError.at("--db", f"cannot read {engine.url.render_as_string(hide_password=True)}: {reason}",
@@ -89,23 +91,34 @@ def read_database(dialect: Dialect, url: str, ignore: tuple[str, ...] = (), sche
         engine.dispose()
 
 
-def read_schema(conn: Any, dialect: Dialect, ignore: tuple[str, ...] = (), schema: str | None = None) -> Reflected:
+def read_schema(conn: Any, dialect: Dialect, ignore: tuple[str, ...] = (), schema: str | None = None,
+                schemas: tuple[str, ...] = (), default_schema: bool = True) -> Reflected:
     """The database at `conn` (tables named in `ignore` left out; `schema`: another schema than
-    the connection's default) as a `Schema`."""
+    the connection's default) as a `Schema`; the tables of each of `schemas` too, named
+    `schema.table` as entities with `schema:` are (`default_schema=False`: only those)."""
     import sqlalchemy as sa
 
-    inspector = _InSchema(sa.inspect(conn), schema)
+    base = sa.inspect(conn)
+    default = schema or base.default_schema_name
     tables, notes = [], []
-    for name in sorted(inspector.get_table_names()):
-        if name in ignore:
-            continue
-        table, found = _table(inspector, conn, dialect, name)
-        tables.append(table)
-        notes += found
-    # Never silently gone: what the model has no place for is named, once each.
-    notes += [Note(view, "a view", "not read: the entity format has no views") for view in sorted(inspector.get_view_names())]
-    notes += [Note(name, f"a {kind}", f"not read: the entity format has no {kind}s")
-              for kind, name in sorted(dialect.objects_beyond_tables(conn, schema))]
+
+    def named(name: str, in_schema: str | None) -> str:
+        return reflected(name, in_schema, default)
+
+    read = [schema] if default_schema or default in schemas else []
+    for namespace in (*read, *(s for s in schemas if s != default)):
+        inspector = _InSchema(base, namespace)
+        for name in sorted(inspector.get_table_names()):
+            if named(name, namespace) in ignore:
+                continue
+            table, found = _table(inspector, conn, dialect, name, named(name, namespace), named)
+            tables.append(table)
+            notes += found
+        # Never silently gone: what the model has no place for is named, once each.
+        notes += [Note(named(view, namespace), "a view", "not read: the entity format has no views")
+                  for view in sorted(inspector.get_view_names())]
+        notes += [Note(name, f"a {kind}", f"not read: the entity format has no {kind}s")
+                  for kind, name in sorted(dialect.objects_beyond_tables(conn, namespace))]
     return Reflected(with_tables(Schema(), tables), tuple(notes))
 
 
@@ -120,7 +133,9 @@ class _InSchema:
         return lambda *args, **kwargs: method(*args, schema=self.schema, **kwargs)
 
 
-def _table(inspector: Any, conn: Any, dialect: Dialect, name: str) -> tuple[Table, list[str]]:
+def _table(inspector: Any, conn: Any, dialect: Dialect, name: str, model_name: str, named) -> tuple[Table, list[str]]:
+    """`model_name`: `name` as the model names it (`sales.orders`); `named(name, schema)` names a
+    referenced table or a type so (None: in the default schema)."""
     checks = [ck for ck in inspector.get_check_constraints(name) if not dialect.is_implicit_check(ck)]
     enum_checks = {}
     if dialect.enum_values_check:  # SQLite: an enum is TEXT with a check of its values
@@ -134,11 +149,11 @@ def _table(inspector: Any, conn: Any, dialect: Dialect, name: str) -> tuple[Tabl
     columns, notes = [], []
     for info in inspector.get_columns(name):
         type_name = (lambda column: lambda: dialect.type_name(conn, name, column, inspector.schema))(info["name"])
-        ctype = _column_type(conn, dialect, info, enum_checks.get(info["name"]), type_name)
+        ctype = _column_type(conn, dialect, info, enum_checks.get(info["name"]), type_name, named)
         if ctype is None:
             ctype = _closest(conn, dialect, info)
             domain = " (a domain: its own checks are left out)" if getattr(info["type"], "data_type", None) is not None else ""
-            notes.append(Note(f"{name}.{info['name']}", f"type {_spelled_live(conn, dialect, info, type_name)}{domain}",
+            notes.append(Note(f"{model_name}.{info['name']}", f"type {_spelled_live(conn, dialect, info, type_name)}{domain}",
                               f"the format has no such type: read as {ctype.describe()}"))
         raw_default = dialect.reflected_default(info.get("default"))
         computed = info.get("computed")
@@ -162,17 +177,18 @@ def _table(inspector: Any, conn: Any, dialect: Dialect, name: str) -> tuple[Tabl
             continue
         index = _index(ix, orders.get(ix["name"]))
         if index is None:
-            notes.append(Note(name, f"index {ix['name']} with an expression before a column",
+            notes.append(Note(model_name, f"index {ix['name']} with an expression before a column",
                               "left out: the format lists an index's columns before its expressions"))
             continue
         indexes.append(index)
     comment = inspector.get_table_comment(name).get("text") if dialect.supports_comments else None
     return Table(
-        name, tuple(columns),
+        model_name, tuple(columns),
         primary_key=PrimaryKey(pk.get("name") or "", tuple(pk["constrained_columns"])) if pk.get("constrained_columns") else None,
         uniques=tuple(UniqueConstraint(u["name"], tuple(u["column_names"])) for u in uniques),
         indexes=tuple(sorted(indexes, key=lambda i: i.name)),
-        foreign_keys=tuple(ForeignKey(fk["name"], tuple(fk["constrained_columns"]), fk["referred_table"],
+        foreign_keys=tuple(ForeignKey(fk["name"], tuple(fk["constrained_columns"]),
+                                      named(fk["referred_table"], fk.get("referred_schema")),
                                       tuple(fk["referred_columns"]), _action(dialect, fk["options"].get("ondelete")),
                                       _action(dialect, fk["options"].get("onupdate")),
                                       bool(fk["options"].get("deferrable")),
@@ -206,11 +222,14 @@ def _spelled_live(conn: Any, dialect: Dialect, info: dict, type_name=None) -> st
     return reported_type(dialect, conn.dialect, info["type"], type_name)
 
 
-def _column_type(conn: Any, dialect: Dialect, info: dict, enum_check, type_name=None) -> ColumnType | None:
+def _column_type(conn: Any, dialect: Dialect, info: dict, enum_check, type_name=None,
+                 named=lambda name, schema: name) -> ColumnType | None:
     sa_type = info["type"]
     values = getattr(sa_type, "enums", None)
-    if values:  # PostgreSQL's named type, MySQL's ENUM(...)
-        return ColumnType("enum", values=tuple(values), enum_name=getattr(sa_type, "name", None))
+    if values:  # PostgreSQL's named type (in a schema of its own, maybe), MySQL's ENUM(...)
+        enum_name = getattr(sa_type, "name", None)
+        enum_name = named(enum_name, getattr(sa_type, "schema", None)) if enum_name else None
+        return ColumnType("enum", values=tuple(values), enum_name=enum_name)
     if enum_check is not None:
         enum_name, values = enum_check
         return ColumnType("enum", values=values, enum_name=enum_name)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket, BytecodeCache, FileSystemBytecodeCache
 
+from codegen import naming
 from codegen.dialects import get_dialect
 from codegen.dialects.base import Dialect
 from codegen.naming import fit
@@ -125,6 +126,9 @@ def sql_environment(dialect_name: str) -> Environment:
         fk_action=dialect.fk_action, comment=_one_line, fill_sql=dialect.fill_sql,
         index_keys=lambda ix: ", ".join(ix.keys(dialect.quote)),
         as_nullable=lambda column: replace(column, nullable=True),
+        # a table in a schema (`schema:`): its schema, its bare name, a name in the same schema
+        schema_of=lambda name: naming.split(name)[0], bare=naming.bare,
+        beside=lambda name, table: naming.qualified(naming.split(table)[0], name),
     )
     env.tests["kind"] = lambda obj, name: type(obj).__name__ == name
     env.globals["d"] = dialect
@@ -175,7 +179,10 @@ _STATEMENT_END = re.compile(r";\s*(?:\n|$)")
 
 
 def _statements(sql: str) -> list[str]:
-    return [part.strip() for part in _STATEMENT_END.split(sql) if part.strip() and not part.strip().startswith("--")]
+    """Each statement of `sql`, without the comment lines before it."""
+    parts = ("\n".join(line for line in part.splitlines() if not line.lstrip().startswith("--")).strip()
+             for part in _STATEMENT_END.split(sql))
+    return [part for part in parts if part]
 
 
 def _py(value: object) -> str:
@@ -258,6 +265,9 @@ def alembic_environment() -> Environment:
         as_nullable=lambda column: replace(column, nullable=True), pg_sql=pg_sql, pg_guard=pg_guard,
         pg_identity_sql=pg_identity_sql, my_sql=my_sql, my_guard=my_guard, myq=mysql.quote, statements=_statements,
         item_type=lambda t: replace(t, array=False),
+        # a table or type in a schema (`schema:`): its name without it, then `, schema=...` to end a call with
+        py_table=lambda name: _py(naming.bare(name)), schema_of=lambda name: naming.split(name)[0],
+        in_schema=lambda name, keyword="schema": f", {keyword}={_py(naming.split(name)[0])}" if "." in name else "",
     )
     env.tests["kind"] = lambda obj, name: type(obj).__name__ == name
     env.globals.update(

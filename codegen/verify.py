@@ -43,11 +43,11 @@ def verify(project: Project, chain: list[Migration], snapshot: Schema, url: str 
         before: list = []
         for migration in chain:
             on_step(Step(migration, "up"))
-            before.append(reflect(engine, dialect, ignore=external))
+            before.append(reflect(engine, dialect, ignore=external, schemas=snapshot.schema_names))
             failed = run_step(project, dialect, engine, migration, "up")
             if failed:
                 return [failed]
-        live = reflect(engine, dialect, ignore=external)
+        live = reflect(engine, dialect, ignore=external, schemas=snapshot.schema_names)
         drift = differences(expected(snapshot, dialect), live)
         if drift:
             last = chain[-1].name if chain else "(none)"
@@ -63,7 +63,7 @@ def verify(project: Project, chain: list[Migration], snapshot: Schema, url: str 
             failed = run_step(project, dialect, engine, migration, "down")
             if failed:
                 return [failed]
-            drift = differences(wanted, reflect(engine, dialect, ignore=external))
+            drift = differences(wanted, reflect(engine, dialect, ignore=external, schemas=snapshot.schema_names))
             if drift:
                 undo = f"{migration.name}.py downgrade() does not undo upgrade()" if migration.is_revision else \
                     migration.shown_undo(project.migrations)

@@ -76,8 +76,9 @@ class Database:
     def engine(self) -> Any:
         raise NotImplementedError
 
-    def live(self, ignore: tuple[str, ...] = ()) -> dict:
-        return reflect(self.reflecting_engine(), get_dialect(self.dialect_name), self.schema_name, ignore=ignore)
+    def live(self, ignore: tuple[str, ...] = (), schemas: tuple[str, ...] = ()) -> dict:
+        return reflect(self.reflecting_engine(), get_dialect(self.dialect_name), self.schema_name, ignore=ignore,
+                       schemas=schemas)
 
     def reflecting_engine(self) -> Any:
         """One engine per database for the comparisons: SQLAlchemy caches its compiled reflection
@@ -96,7 +97,7 @@ class Database:
     def assert_matches(self, schema: Schema, ignore: tuple[str, ...] = ()) -> None:
         external = tuple(t.name for t in schema.tables if t.external) + ignore
         want = expected(schema, get_dialect(self.dialect_name))
-        problems = differences(want, self.live(ignore=external))
+        problems = differences(want, self.live(ignore=external, schemas=schema.schema_names))
         assert not problems, "live schema differs from the model:\n" + "\n".join(problems)
 
     def assert_empty(self, ignore: tuple[str, ...] = ()) -> None:
@@ -162,6 +163,11 @@ class PostgresDatabase(Database):
 
         self.close_engine()
         with psycopg.connect(self.url, autocommit=True) as conn:
+            # and the schemas a test's entities name (`schema: <this schema>_sales`, see entity_schema)
+            extra = conn.execute("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, %s)",
+                                 (self.schema_name + "_",)).fetchall()
+            for (name,) in extra:
+                conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
             conn.execute(f"DROP SCHEMA IF EXISTS {self.schema_name} CASCADE")
 
     def apply(self, sql: str) -> None:

@@ -244,8 +244,16 @@ def test_schema_and_tables_choose_what_is_imported(postgres_db, tmp_path):
         project.root.mkdir()
         result = project.run("import", "--db", postgres_db.runner_url, "--schema", other, "--tables", "shop_*")
         assert result.exit_code == 0, result.output
-        assert sorted(p.name for p in (project.root / "entities").glob("*.yaml")) == ["shop_item.yaml", "shop_order.yaml"]
-        assert "  label: text?" in (project.root / "entities" / "shop_item.yaml").read_text()
+        assert sorted(p.name for p in (project.root / "entities").glob("*.yaml")) == [
+            f"{other}.shop_item.yaml", f"{other}.shop_order.yaml"]
+        item = (project.root / "entities" / f"{other}.shop_item.yaml").read_text()
+        assert f"entity: ShopItem\nschema: {other}\n" in item and "  label: text?" in item, item
+        assert f"CREATE SCHEMA IF NOT EXISTS {other};" in project.latest("up.sql")
+        assert project.run("generate").output.startswith("No changes")
+        # drift reads the tables in `other` back: all as imported, and the one left out by --tables
+        result = project.run("drift", "--db", postgres_db.runner_url)
+        assert result.exit_code == 1 and f"  - drop table {other}.audit\n" in result.output, result.output
+        assert "shop_" not in result.output, result.output
     finally:
         postgres_db.apply(f"DROP SCHEMA {other} CASCADE;")
 

@@ -43,6 +43,7 @@ SAMPLES = [
     ops.ChangeSharedEnum(Enum("st", ("a",), "t", "s"), Enum("st", ("a", "b"), "t", "s"), (ops.AlterColumn(
         "t", Column("s", ColumnType("enum", values=("a",), enum_name="st", shared=True)),
         Column("s", ColumnType("enum", values=("a", "b"), enum_name="st", shared=True))),)),
+    ops.CreateSchema("sales"), ops.DropSchema("sales"),
 ]
 
 

@@ -168,3 +168,26 @@ def test_the_plugin_is_off_without_the_ini_line_and_with_no_codegen(pytester):
     result = pytester.runpytest_subprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*codegen_tests: unknown test test_nonsense*"])
+
+
+@pytest.mark.postgres
+def test_the_data_test_fills_and_counts_tables_in_an_entity_schema(pytester):
+    """`schema: sales`: the data test puts its row in sales.customer too, and sees it lost."""
+    root = pytester.path
+    cli(root, "init", "--format", "sql", "--dialect", "postgresql")
+    in_sales = CUSTOMER.replace("entity: Customer\n", "entity: Customer\nschema: sales\n", 1)
+    assert "schema: sales" in in_sales
+    (root / "entities" / "customer.yaml").write_text(in_sales)
+    cli(root, "generate", "-m", "first")
+    (root / "entities" / "customer.yaml").write_text(in_sales + "  email: {type: string, nullable: true}\n")
+    cli(root, "generate", "-m", "second", epoch=1767225700)
+    pytester.makeini(INI)
+    project = Project(root)
+    result = pytester.runpytest_subprocess(*server_args("postgresql"))
+    result.assert_outcomes(passed=6)
+    up = project.migrations()[1] / "up.sql"
+    up.write_text(up.read_text().replace("COMMIT;", "DELETE FROM sales.customer;\nCOMMIT;"))
+    cli(project.root, "rehash")
+    result = pytester.runpytest_subprocess(*server_args("postgresql"))
+    result.assert_outcomes(passed=5, failed=1)
+    result.stdout.fnmatch_lines(["*20260101000140_second loses the rows of sales.customer, which it keeps"])

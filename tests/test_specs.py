@@ -48,7 +48,7 @@ def _pydantic(data):
     (specs.EntityDef, EntitySpec), (specs.SqlDefaultDef, SqlDefault),
 ])
 def test_the_defaults_are_the_models(definition, model):
-    defaults = {name: f.default for name, f in model.model_fields.items() if not f.is_required()}
+    defaults = {f.alias or name: f.default for name, f in model.model_fields.items() if not f.is_required()}
     assert _plain(specs.defaults(definition)) == _plain(defaults)
 
 

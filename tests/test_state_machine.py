@@ -112,11 +112,18 @@ class Tbl:
     description: str | None = None
     renamed_from: str | None = None
     rows: list[dict] = field(default_factory=list)
+    schema: str | None = None  # PostgreSQL: `<test schema>_s` (moved there and back), else the default
+
+    @property
+    def quoted(self) -> str:
+        return f'"{self.schema}"."{self.table}"' if self.schema else f'"{self.table}"'
 
     def spec(self) -> dict:
         fields = {"id": {"type": "integer", "primary_key": True}}
         fields.update({name: col.spec() for name, col in self.cols.items()})
         out: dict = {"entity": self.entity, "table": self.table, "fields": fields}
+        if self.schema:
+            out["schema"] = self.schema
         if self.description:
             out["description"] = self.description
         if self.renamed_from:
@@ -164,6 +171,7 @@ class MigrationMachine(RuleBasedStateMachine):
     index_methods = False  # PostgreSQL: method, include
     expression_indexes = True  # not MySQL (MariaDB)
     deferrable = False  # PostgreSQL
+    schemas = False  # PostgreSQL: entities' `schema:`
 
     def __init__(self):
         super().__init__()
@@ -229,7 +237,7 @@ class MigrationMachine(RuleBasedStateMachine):
         for t in self.tables.values():
             cols = ["id", *t.cols]
             quoted = ", ".join(f'"{c}"' for c in cols)
-            live = self.db.query(f'SELECT {quoted} FROM "{t.table}" ORDER BY id')
+            live = self.db.query(f'SELECT {quoted} FROM {t.quoted} ORDER BY id')
             want = [tuple(_norm(_expected(t, row, c)) for c in cols) for row in t.rows]
             assert [tuple(_norm(v) for v in row) for row in live] == want, f"rows of {t.table}"
 
@@ -275,6 +283,15 @@ class MigrationMachine(RuleBasedStateMachine):
     def rename_table(self, data):
         t = self.tables[data.draw(st.sampled_from(sorted(self.tables)))]
         t.renamed_from, t.table = t.table, self.name("r") + "_t"
+        self.migrate()
+
+    @precondition(lambda self: self.schemas and self.tables)
+    @rule(data=st.data())
+    def move_schema(self, data):
+        """The table moves to a schema of its own (created with it) or back to the default one."""
+        t = self.tables[data.draw(st.sampled_from(sorted(self.tables)))]
+        t.renamed_from = f"{t.schema or 'public'}.{t.table}"
+        t.schema = None if t.schema else f"{self.db.schema_name}_s"
         self.migrate()
 
     @precondition(lambda self: self.tables)
@@ -539,7 +556,7 @@ class MigrationMachine(RuleBasedStateMachine):
             row[name] = value
         cols = list(row)
         values = ", ".join(self.db_literal(row[c]) for c in cols)
-        self.db.apply(f'INSERT INTO "{t.table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) VALUES ({values});')
+        self.db.apply(f'INSERT INTO {t.quoted} ({", ".join(chr(34) + c + chr(34) for c in cols)}) VALUES ({values});')
         t.rows.append(row)
 
     def db_literal(self, value) -> str:
@@ -589,6 +606,7 @@ class PostgresMachine(MigrationMachine):
     kinds = KINDS + POSTGRES_KINDS
     index_methods = True
     deferrable = True
+    schemas = True
 
     @staticmethod
     def database_factory(folder):
@@ -607,6 +625,7 @@ class OnlinePostgresMachine(MigrationMachine):
     kinds = KINDS + POSTGRES_KINDS
     index_methods = True
     deferrable = True
+    schemas = True
     database_factory = staticmethod(PostgresMachine.database_factory)
 
 

@@ -131,6 +131,7 @@ class Dialect:
     generated_text_kept: ClassVar[bool] = True  # the server reports a generated column's expression as written
     index_nulls_order: ClassVar[bool] = False  # index columns `asc nulls last`
     expression_indexes: ClassVar[bool] = True  # CREATE INDEX ... ((lower(email)))
+    schemas: ClassVar[bool] = False  # an entity's `schema:` (tables named `schema.table`)
 
     def schema_problems(self, schema) -> list:
         """Input errors (errors.Problem) for what the entities ask and this database cannot hold."""
@@ -159,11 +160,18 @@ class Dialect:
         self._quoted: dict[str, str] = {}
 
     def quote(self, name: str) -> str:
-        """`name` as SQLAlchemy's identifier preparer writes it: quoted only when it must be."""
+        """`name` as SQLAlchemy's identifier preparer writes it: quoted only when it must be.
+
+        A table in a schema (`sales.orders`, naming.qualified) is written part by part; no
+        other name holds a dot (naming.IDENTIFIER)."""
         try:
             return self._quoted[name]
         except KeyError:
             pass
+        if "." in name:
+            schema, _, rest = name.partition(".")
+            self._quoted[name] = quoted = self.quote(schema) + "." + self.quote(rest)
+            return quoted
         lower = name.lower()
         needs_quotes = (not name or lower in self.reserved_words or name[0] in _ILLEGAL_INITIAL
                         or not _LEGAL_CHARACTERS.match(name) or lower != name)

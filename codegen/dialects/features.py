@@ -22,6 +22,9 @@ def unsupported_features(dialect, schema) -> list[Problem]:
             where = column.origin if column is not None and column.origin is not None else table_at
             problems.append(Problem(where, message, fix, table.entity, column.name if column is not None else None))
 
+        if "." in table.name and not dialect.schemas:
+            error(f"{name} has no schemas here: table {table.name} names one",
+                  "remove `schema:` (with MySQL, a schema is a database: point the project's URL at it)")
         for col in table.columns:
             ctype = col.type
             if ctype.native is not None:

@@ -15,9 +15,10 @@ RUNNER_LOCK = 0x636F6467
 # (max_connections (100) + max_prepared_transactions (0)) slots, shared by all sessions.
 DEFAULT_LOCK_TABLE = 64 * 100
 LOCK_TABLE = "too many locks"  # the hazard kind
+_NAME = r'"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*'
 _CONCURRENT_BUILD = re.compile(
-    r'CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?(?P<name>"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)',
-    re.IGNORECASE)
+    rf'CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?(?P<name>{_NAME})'
+    rf'\s+ON\s+(?P<table>(?:(?:{_NAME})\.)?(?:{_NAME}))', re.IGNORECASE)
 _VARIABLE_LENGTH = ("string", "text", "json", "binary", "decimal")
 
 
@@ -52,6 +53,7 @@ class PostgreSQL(Dialect):
     }
     arrays = True
     index_methods = True
+    schemas = True
     deferrable_constraints = True
     identity_always = True
     identity_in_composite_key = True
@@ -131,12 +133,15 @@ class PostgreSQL(Dialect):
                 continue
             quoted = found["name"]
             name = quoted[1:-1].replace('""', '"') if quoted.startswith('"') else quoted.lower()
+            # the index is in its table's schema (an entity's `schema:`, else the default one)
+            schema = found["table"].rpartition(".")[0] if "." in found["table"] else None
             invalid = conn.exec_driver_sql(
                 "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                "WHERE c.relname = %(name)s AND c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid",
-                {"name": name}).first()
+                "WHERE c.relname = %(name)s AND c.relnamespace = "
+                "coalesce(to_regnamespace(%(schema)s), current_schema()::regnamespace) AND NOT i.indisvalid",
+                {"name": name, "schema": schema}).first()
             if invalid is not None:
-                conn.exec_driver_sql(f"DROP INDEX CONCURRENTLY IF EXISTS {quoted}")
+                conn.exec_driver_sql(f"DROP INDEX CONCURRENTLY IF EXISTS {schema + '.' if schema else ''}{quoted}")
 
     def type_name(self, engine, table: str, column: str, schema: str | None) -> str:
         import sqlalchemy as sa

@@ -18,7 +18,7 @@ from codegen.differ.dependents import with_dependents
 from codegen.differ.enums import diff_shared_enums
 from codegen.differ.hints import check_against_snapshot
 from codegen.differ.renames import find_renames, renamed_old
-from codegen.differ.tables import diff_tables
+from codegen.differ.tables import diff_schemas, diff_tables
 from codegen.model import Schema
 from codegen.operations import AddColumn, DropColumn, Operation
 
@@ -37,9 +37,10 @@ def compare(old: Schema, new: Schema, values_needed: bool = True) -> Comparison:
     value for existing rows is a difference like any other, not an input error."""
     check_against_snapshot(old, new, values_needed)
     renames = find_renames(old, new)
+    schemas = diff_schemas(old, new)  # before the renames: a table moved into a new schema needs it
     old = renamed_old(old, renames)
     ops = diff_shared_enums(old, new, diff_tables(old, new))
-    return Comparison([*renames.ops, *with_dependents(old, new, ops)], old)
+    return Comparison([*schemas, *renames.ops, *with_dependents(old, new, ops)], old)
 
 
 def diff(old: Schema, new: Schema) -> list[Operation]:

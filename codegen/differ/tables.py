@@ -8,7 +8,9 @@ from codegen.differ.constraints import diff_constraints
 from codegen.differ.enums import enums_of
 from codegen.differ.indexes import diff_indexes
 from codegen.model import Schema, Table
-from codegen.operations import CreateEnum, CreateTable, DropEnum, DropTable, Operation, SetTableComment
+from codegen.operations import (
+    CreateEnum, CreateSchema, CreateTable, DropEnum, DropSchema, DropTable, Operation, SetTableComment,
+)
 
 
 def diff_tables(old: Schema, new: Schema) -> list[Operation]:
@@ -28,6 +30,12 @@ def diff_tables(old: Schema, new: Schema) -> list[Operation]:
         if before is not after and before != after:  # equal tables give no operations; most tables are unchanged
             ops += diff_table(before, after)
     return ops
+
+
+def diff_schemas(old: Schema, new: Schema) -> list[Operation]:
+    """A schema is created with the first table in it and dropped with the last (`schema:`)."""
+    before, after = set(old.schema_names), set(new.schema_names)
+    return [*(CreateSchema(s) for s in sorted(after - before)), *(DropSchema(s) for s in sorted(before - after))]
 
 
 def diff_table(old: Table, new: Table) -> list[Operation]:

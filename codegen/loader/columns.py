@@ -122,7 +122,9 @@ def _built_column(report: Report, f: Field, table: str, max_len: int | None, her
             return None
         if len(set(values)) != len(values):
             _column_error(report, f, "values", "an enum value is listed twice", "list each value once")
-        enum_name = spec.enum_type or naming.enum_type(table, f.name, max_len)
+        # a named type lives in the table's schema, as the derived name does
+        enum_name = (naming.qualified(naming.split(table)[0], spec.enum_type) if spec.enum_type
+                     else naming.enum_type(table, f.name, max_len))
     ctype = shared_type(kind, spec.length, spec.precision, spec.scale if spec.precision is not None else None,
                          spec.timezone, values, enum_name,
                          spec.unsigned and kind in INTEGER_KINDS and report.unsigned_check is None,

@@ -129,6 +129,8 @@ class CheckSpec(_Strict):
 class EntitySpec(_Strict):
     entity: StrictStr
     table: Optional[StrictStr] = None
+    schema_: Optional[StrictStr] = Field(None, alias="schema", description="postgresql: the schema the table lives "
+                                         "in (default public); created by the first migration that needs it")
     description: Optional[StrictStr] = None
     extends: list[StrictStr] = []
     renamed_from: Optional[StrictStr] = None
@@ -151,7 +153,7 @@ class EntityListFile(_Strict):
     entities: list[EntitySpec]
 
 
-ENTITY_KEYS = tuple(EntitySpec.model_fields)
+ENTITY_KEYS = tuple(f.alias or name for name, f in EntitySpec.model_fields.items())  # `schema`, not `schema_`
 FIELD_KEYS = tuple(FieldSpec.model_fields)
 INDEX_KEYS = tuple(IndexSpec.model_fields)
 NATIVE_KEYS = tuple(NativeSpec.model_fields)

@@ -13,6 +13,7 @@ import re
 from typing import Any, Callable
 
 from codegen import naming
+from codegen.naming import DEFAULT_SCHEMA
 from codegen.errors import UserError, did_you_mean
 from codegen.loader.columns import build_column
 from codegen.loader.entities import (
@@ -144,8 +145,19 @@ def _build_table(report: Report, ent: SourceEntity, fields_: list[Field], max_le
     where_table = ent.at("table") if spec.table else ent.at("entity")
     if not check_identifier(report, where_table, name, "table name", max_len, spec.entity, None):
         return None
+    renamed_from = None
+    if spec.schema is not None and spec.schema != DEFAULT_SCHEMA:
+        if not check_identifier(report, ent.at("schema"), spec.schema, "schema name", max_len, spec.entity, None):
+            return None
+        name = naming.qualified(spec.schema, name)
     if spec.renamed_from is not None:
-        check_identifier(report, ent.at("renamed_from"), spec.renamed_from, "renamed_from", max_len, spec.entity, None)
+        old_schema, old_name = naming.split(spec.renamed_from)
+        if old_schema is not None:
+            check_identifier(report, ent.at("renamed_from"), old_schema, "renamed_from schema", max_len, spec.entity, None)
+        check_identifier(report, ent.at("renamed_from"), old_name, "renamed_from", max_len, spec.entity, None)
+        # `renamed_from: old` is in the entity's own schema; `other.old` names another (`public.old`: the default)
+        renamed_from = naming.qualified(naming.split(name)[0] if old_schema is None else old_schema, old_name)
+        renamed_from = naming.bare(renamed_from) if old_schema == DEFAULT_SCHEMA else renamed_from
     if not fields_:
         report.error(ent.at("entity"), "entity has no fields", "add a `fields:` mapping", spec.entity)
         return None
@@ -237,7 +249,7 @@ def _build_table(report: Report, ent: SourceEntity, fields_: list[Field], max_le
     return Table(
         name=name, columns=tuple(columns), primary_key=primary_key, uniques=tuple(_dedupe(uniques)),
         indexes=tuple(_dedupe(indexes)), checks=tuple(checks), comment=spec.description,
-        external=spec.external, entity=spec.entity, renamed_from=spec.renamed_from,
+        external=spec.external, entity=spec.entity, renamed_from=renamed_from,
         origin=ent.at("renamed_from") if spec.renamed_from else ent.at("entity"),
     )
 

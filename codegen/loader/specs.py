@@ -75,7 +75,7 @@ class CheckDef(Definition):
 
 class EntityDef(Definition):
     entity: str
-    table = description = renamed_from = primary_key = None
+    table = schema = description = renamed_from = primary_key = None
     abstract = external = False
     extends = indexes = unique = checks = foreign_keys = ()
     fields: dict = {}  # noqa: RUF012 - never changed
@@ -142,7 +142,7 @@ _INDEX_CHECKS = {"columns": _strings, "unique": _bool, "name": _str_or_none, "wh
                  "method": lambda v: v is None or (type(v) is str and v in INDEX_METHODS), "expressions": _strings,
                  "include": _strings}
 _ENTITY_CHECKS = {
-    "entity": _str, "table": _str_or_none, "description": _str_or_none, "extends": _strings,
+    "entity": _str, "table": _str_or_none, "schema": _str_or_none, "description": _str_or_none, "extends": _strings,
     "renamed_from": _str_or_none, "primary_key": _strings_or_none, "abstract": _bool, "external": _bool,
 }
 
@@ -236,7 +236,8 @@ def entity(data: Any) -> EntityDef | None:
 def from_model(model: Any) -> EntityDef:
     """An EntitySpec validated by pydantic (format.py), as the fast path would have built it."""
     def written(obj: Any) -> dict[str, Any]:
-        return {name: getattr(obj, name) for name in type(obj).model_fields if name in obj.model_fields_set}
+        return {field.alias or name: getattr(obj, name) for name, field in type(obj).model_fields.items()
+                if name in obj.model_fields_set}
 
     values = written(model)
     if "fields" in values:

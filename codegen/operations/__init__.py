@@ -20,13 +20,16 @@ from codegen.operations.constraints import (
     AddConstraint, ChangeSharedEnum, CreateEnum, CreateIndex, DropConstraint, DropEnum, DropIndex, RenameConstraint, RenameEnum,
     RenameIndex,
 )
-from codegen.operations.tables import CopiedColumn, CreateTable, DropTable, RebuildTable, RenameTable, SetTableComment
+from codegen.operations.tables import (
+    CopiedColumn, CreateSchema, CreateTable, DropSchema, DropTable, RebuildTable, RenameTable, SetTableComment,
+)
 from codegen.operations.values import fill_value, placeholder, rewrite_free, widens
 
 ALL_OPERATIONS = (
     CreateTable, DropTable, RenameTable, AddColumn, DropColumn, RenameColumn, AlterColumn,
     SetTableComment, SetColumnComment, CreateIndex, DropIndex, AddConstraint, DropConstraint,
     CreateEnum, DropEnum, RenameIndex, RenameConstraint, RenameEnum, RebuildTable, ChangeSharedEnum,
+    CreateSchema, DropSchema,
 )
 
 __all__ = [

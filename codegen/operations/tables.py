@@ -10,6 +10,34 @@ from codegen.operations.base import DATA_LOSS, NOT_REVERSIBLE, TABLE_REWRITE, Ha
 from codegen.operations.values import fill_value
 
 @dataclass(frozen=True)
+class CreateSchema(Operation):
+    """PostgreSQL: the schema an entity's `schema:` names, made by the migration that first needs it."""
+
+    name: str
+    symbol: ClassVar[str] = "+"
+
+    def inverse(self) -> "DropSchema":
+        return DropSchema(self.name)
+
+    def describe(self) -> str:
+        return f"create schema {self.name}"
+
+
+@dataclass(frozen=True)
+class DropSchema(Operation):
+    """Dropped once no table of the project is in it; the database refuses while anything else is."""
+
+    name: str
+    symbol: ClassVar[str] = "-"
+
+    def inverse(self) -> CreateSchema:
+        return CreateSchema(self.name)
+
+    def describe(self) -> str:
+        return f"drop schema {self.name}"
+
+
+@dataclass(frozen=True)
 class CreateTable(Operation):
     table: Table
     symbol: ClassVar[str] = "+"

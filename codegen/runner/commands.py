@@ -223,7 +223,8 @@ def _drift(runner: Runner) -> list[str]:
     project = runner.project
     schema = read_snapshot(project.snapshot, project.shown(project.snapshot)).schema
     ignore = (history_table.HISTORY_TABLE, *(t.name for t in schema.tables if t.external))
-    return differences(expected(schema, runner.dialect), reflect(runner.conn, runner.dialect, ignore=ignore))
+    return differences(expected(schema, runner.dialect), reflect(runner.conn, runner.dialect, ignore=ignore,
+                                                                           schemas=schema.schema_names))
 
 
 # -- dry runs: the statements in the order they would be sent ---------------------------------------
