@@ -53,10 +53,12 @@ def entity_files(schema: Schema, dialect: Dialect, read: tuple[Note, ...] = ()) 
     # MySQL and SQLite name indexes per table; the format names them per schema, as PostgreSQL does.
     used = Counter(ix.name for t in schema.tables for ix in t.indexes)
     shared = {name for name, count in used.items() if count > 1}
+    # a type one column uses is that column's `enum_type:`; one several use cannot be said so
+    enum_uses = Counter(c.type.enum_name for t in schema.tables for c in t.columns if c.type.kind == "enum")
     template = _environment([template_root() / "import"]).get_template("entity.yaml.j2")
     files = {}
     for table in schema.tables:
-        files[f"{table.name}.yaml"] = template.render(e=_entity(table, schema, entities, dialect, notes, shared))
+        files[f"{table.name}.yaml"] = template.render(e=_entity(table, schema, entities, dialect, notes, shared, enum_uses))
     return files, notes
 
 
@@ -66,7 +68,7 @@ def _entity_name(table: str) -> str:
 
 
 def _entity(table: Table, schema: Schema, entities: dict[str, str], dialect: Dialect, notes: list[Note],
-            shared: set[str]) -> dict:
+            shared: set[str], enum_uses: Counter) -> dict:
     limit = dialect.max_identifier_length
     name = table.name
     pk = table.primary_key.columns if table.primary_key else ()
@@ -105,7 +107,7 @@ def _entity(table: Table, schema: Schema, entities: dict[str, str], dialect: Dia
                               "the format makes every key column NOT NULL"))
             column = replace(column, nullable=False)
         fields.append((_scalar(column.name), _field(column, table, pk, single_uniques, field_fks.get(column.name),
-                                           column.name in no_index, dialect, notes)))
+                                           column.name in no_index, dialect, notes, enum_uses)))
     indexes = []
     for ix in table.indexes:
         if _automatic(ix, table, limit):
@@ -179,7 +181,7 @@ def _foreign_key(fk: ForeignKey, schema: Schema, entities: dict[str, str]) -> st
 
 
 def _field(column: Column, table: Table, pk: tuple[str, ...], single_uniques: set[str], reference: list[str] | None,
-           no_index: bool, dialect: Dialect, notes: list[Note]) -> str:
+           no_index: bool, dialect: Dialect, notes: list[Note], enum_uses: Counter) -> str:
     t = column.type
     parts = [f"type: {t.kind}"]
     if t.length is not None:
@@ -194,8 +196,12 @@ def _field(column: Column, table: Table, pk: tuple[str, ...], single_uniques: se
         parts.append(f"values: {_flow_list(t.values)}")
         derived = naming.enum_type(table.name, column.name, dialect.max_identifier_length)
         if dialect.native_enums and t.enum_name and t.enum_name != derived:
-            notes.append(Note(f"{table.name}.{column.name}", f"enum type {t.enum_name}",
-                              f"the format names it {derived}"))
+            if enum_uses[t.enum_name] == 1 and naming.split(t.enum_name)[0] == naming.split(table.name)[0]:
+                parts.append(f"enum_type: {naming.bare(t.enum_name)}")
+            else:
+                notes.append(Note(f"{table.name}.{column.name}", f"enum type {t.enum_name}, which other columns use too",
+                                  f"the format names it {derived}; declare it once in codegen.yaml `enums:` "
+                                  "and write `enum: <name>` on each field to keep one type"))
     if column.nullable:
         parts.append("nullable: true")
     if len(pk) == 1 and pk[0] == column.name:

@@ -97,7 +97,28 @@ def plan(ops: list[Operation], dialect: Dialect, old: Schema | None = None, new:
     ordered = [op for number in sorted(by_phase) for op in by_phase[number]]
     if dialect.foreign_keys_need_index and new is not None:
         ordered = _drop_foreign_key_indexes_last(ordered, new)
+    if dialect.autoincrement_needs_leading_index:
+        ordered = _auto_increment_keeps_its_index(ordered)
     return ordered
+
+
+def _auto_increment_keeps_its_index(ops: list[Operation]) -> list[Operation]:
+    """MySQL refuses an AUTO_INCREMENT column that leads no index. A column of a composite key
+    that becomes one gets its index (the loader adds it) before the change; one that stops being
+    one loses it after. The down migration, this inverted, keeps the same order."""
+    out = list(ops)
+    for op in ops:
+        if not (isinstance(op, AlterColumn) and op.old.autoincrement != op.new.autoincrement):
+            continue
+        kind = CreateIndex if op.new.autoincrement else DropIndex
+        index = next((other for other in out if isinstance(other, kind) and other.table == op.table
+                      and other.index.columns[:1] == (op.new.name,)), None)
+        if index is None:
+            continue
+        out.remove(index)
+        at = out.index(op)
+        out.insert(at if op.new.autoincrement else at + 1, index)
+    return out
 
 
 def _with_rewrite(op: AlterColumn, dialect: Dialect) -> AlterColumn:

@@ -315,3 +315,31 @@ def test_narrowing_with_truncate_cuts_as_asked(server_db, project_factory, colum
     from codegen.snapshot import read_snapshot
 
     server_db.assert_matches(read_snapshot(project.root / "migrations" / "schema.snapshot.json", "s").schema)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("truncate", [False, True], ids=["guarded", "truncate"])
+def test_narrowing_an_arrays_items_is_guarded_too(postgres_db, project_factory, truncate):
+    """`text[]` -> `string(3)[]` casts each item, cutting it silently: the guard looks inside the
+    array; `truncate: true` cuts as asked."""
+    entity = "entity: Item\nfields:\n  id: {type: integer, primary_key: true}\n  tags: {type: array, items: text}\n"
+    project = project_factory("postgresql", entities={"item.yaml": entity})
+    assert project.run("generate", "-m", "first").exit_code == 0
+    postgres_db.apply(project.latest("up.sql"))
+    postgres_db.apply("INSERT INTO item (id, tags) VALUES (1, ARRAY['abc', 'abcdef']), (2, ARRAY['ok'])")
+    narrowed = "items: string, length: 3" + (", truncate: true" if truncate else "")
+    project.write("entities/item.yaml", entity.replace("items: text", narrowed))
+    assert project.run("generate", "-m", "narrow").exit_code == 0
+    up = project.latest("up.sql")
+    rows = "SELECT id, tags FROM item ORDER BY id"
+    if not truncate:
+        assert "the migration stops before changing anything" in up
+        with pytest.raises(Exception, match=r"1 row\(s\) of item\.tags do not fit"):
+            postgres_db.apply(up)
+        assert postgres_db.query(rows) == [(1, ["abc", "abcdef"]), (2, ["ok"])]
+        return
+    postgres_db.apply(up)
+    assert postgres_db.query(rows) == [(1, ["abc", "abc"]), (2, ["ok"])]
+    from codegen.snapshot import read_snapshot
+
+    postgres_db.assert_matches(read_snapshot(project.root / "migrations" / "schema.snapshot.json", "s").schema)

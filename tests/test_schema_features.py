@@ -173,7 +173,7 @@ fields:
 WHOLE_CASES = {
     "identity_in_composite_key_created": (("postgresql", "mysql"), OTHER, OTHER_AND_EVENT,
                                           "INSERT INTO other (id) VALUES (1)"),
-    "identity_in_composite_key": (("postgresql",), COMPOSITE_IDENTITY.replace(" IDENTITY", ""),
+    "identity_in_composite_key": (("postgresql", "mysql"), COMPOSITE_IDENTITY.replace(" IDENTITY", ""),
                                   COMPOSITE_IDENTITY.replace(" IDENTITY", ", autoincrement: true"),
                                   "INSERT INTO event (tenant, id, what) VALUES (1, 7, 'x')"),
     "identity_always": (("postgresql",), COMPOSITE_IDENTITY.replace(" IDENTITY", ", autoincrement: true"),

@@ -2,9 +2,10 @@
 
 Enum types are kept as operations (the revision runs them on PostgreSQL only),
 tables are altered in place (Alembic's batch mode rebuilds them on SQLite),
-reference cycles are closed with foreign keys added afterwards, and an index a
-foreign key relies on is dropped only once its replacement exists (MySQL refuses
-otherwise).
+reference cycles are closed with foreign keys added afterwards, an index a
+foreign key relies on is dropped only once its replacement exists, and an
+AUTO_INCREMENT column of a composite key gets its index first and loses it last
+(MySQL refuses otherwise).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class PortableAlembic(Dialect):
     rebuilds_tables = False
     lazy_foreign_keys = False
     foreign_keys_need_index = True
+    autoincrement_needs_leading_index = True
 
     def __init__(self, project: Dialect) -> None:
         super().__init__()

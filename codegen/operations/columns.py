@@ -172,10 +172,12 @@ class AlterColumn(Operation):
     def narrowing(self) -> str | None:
         """How a PostgreSQL cast to the new type would change values without an error, if it would:
         "length" (text cut to the new length), "scale" (decimals rounded), "fraction" (rounded to
-        a whole number). A value too large for the new type fails the cast instead."""
+        a whole number). A value too large for the new type fails the cast instead. An array's
+        items are cast one by one, so they narrow as a column of the item type would."""
         old, new = self.old.type, self.new.type
-        if old.array or new.array or old.native is not None or new.native is not None:
-            return None  # the database's own cast decides (an array's items are not guarded)
+        if old.array != new.array or old.native is not None or new.native is not None:
+            return None  # the database's own cast decides
+        old, new = replace(old, array=False), replace(new, array=False)
         if new.kind in ("string", "char") and new.length is not None and old.kind in ("string", "text", "char") and (
                 old.length is None or old.length > new.length):
             return "length"
