@@ -243,3 +243,23 @@ def test_a_failed_concurrent_build_in_a_schema_is_dropped_and_built_again(postgr
     assert result.exit_code == 0, result.output
     assert postgres_db.query(invalid) == []
     postgres_db.assert_matches(_snapshot(project), ignore=("codegen_migrations",))
+
+
+@pytest.mark.postgres
+def test_two_schemas_may_hold_tables_of_one_name(postgres_db, project_factory):
+    """Index and constraint names are unique per schema, as PostgreSQL keeps them: `order` in the
+    default schema and in `sales` both get pk_order and ix_order_customer_id."""
+    sales = f"{postgres_db.schema_name}_sales"
+    order = "entity: {entity}\ntable: order\n{schema}fields:\n  id: {{type: integer, primary_key: true}}\n" \
+            "  customer_id: {{type: integer, index: true}}\n"
+    project = project_factory("postgresql", entities={
+        "order.yaml": order.format(entity="Order", schema=""),
+        "sales_order.yaml": order.format(entity="SalesOrder", schema=f"schema: {sales}\n")})
+    result = project.run("generate", "-m", "both")
+    assert result.exit_code == 0, result.output
+    up = project.latest("up.sql")
+    assert up.count("CONSTRAINT pk_order PRIMARY KEY") == 2, up
+    postgres_db.apply(up)
+    postgres_db.assert_matches(_snapshot(project))
+    postgres_db.apply(project.latest("down.sql"))
+    postgres_db.assert_empty()

@@ -297,7 +297,9 @@ def _check_unique_names(report: Report, tables: list[tuple[SourceEntity, Table]]
         # A shared enum's type is one, whichever columns use it (codegen.yaml `enums:`).
         names = [*table.constraint_names, *(i.name for i in table.indexes),
                  *[c.type.enum_name for c in table.columns if c.type.enum_name and not c.type.shared]]
-        for name in names:
+        schema = naming.split(table.name)[0]
+        for name in names:  # in the table's schema (`schema:`); an enum type's name says its schema already
+            name = name if "." in name else naming.qualified(schema, name)
             if name in seen and seen[name] != table.name:
                 report.error(ent.at("entity"), f"the name `{name}` is used in tables `{seen[name]}` and `{table.name}`",
                              "give one of them an explicit `name:`", ent.spec.entity)
