@@ -189,7 +189,29 @@ def generated_text(dialect: Dialect, sql: str | None) -> str | None:
 def _reported_generated(dialect: Dialect, computed: dict | None) -> tuple[str | None, bool] | None:
     if computed is None:
         return None
-    return generated_text(dialect, computed.get("sqltext")), computed.get("persisted") is not False
+    return generated_text(dialect, computed_expression(computed)), computed.get("persisted") is not False
+
+
+def computed_expression(computed: dict) -> str:
+    """A generated column's expression as SQLAlchemy reports it, cut where its parentheses close.
+
+    On SQLite SQLAlchemy finds it in the table's CREATE TABLE text with a greedy pattern, which
+    runs on to the last parenthesis of the text when another column follows (one added later,
+    with a CHECK): `id * 2) STORED, c5 TEXT CHECK (c5 IN ('a'`.
+    """
+    text, depth, quote = str(computed.get("sqltext") or ""), 0, None
+    for at, char in enumerate(text):
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"`":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return text[:at].strip()
+    return text
 
 
 def _norm_order(order: str) -> str:

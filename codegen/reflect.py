@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.dialects.base import Dialect
-from codegen.live import generated_text, index_key, norm_sql, reported_action, reported_type, spelled_action, spelled_default, spelled_type, where_of
+from codegen.live import computed_expression, generated_text, index_key, norm_sql, reported_action, reported_type, spelled_action, spelled_default, spelled_type, where_of
 from codegen.model import (
     FK_ACTIONS,
     Check,
@@ -163,7 +163,7 @@ def _table(inspector: Any, conn: Any, dialect: Dialect, name: str, model_name: s
             autoincrement=dialect.reflected_autoincrement(conn, name, info),
             comment=info.get("comment") if dialect.supports_comments else None,
             identity_always=bool((info.get("identity") or {}).get("always")),
-            generated=str(computed["sqltext"]) if computed else None,
+            generated=computed_expression(computed) if computed else None,
             stored=computed.get("persisted") is not False if computed else True))
     pk = inspector.get_pk_constraint(name)
     uniques = inspector.get_unique_constraints(name)

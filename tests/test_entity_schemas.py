@@ -263,3 +263,26 @@ def test_two_schemas_may_hold_tables_of_one_name(postgres_db, project_factory):
     postgres_db.assert_matches(_snapshot(project))
     postgres_db.apply(project.latest("down.sql"))
     postgres_db.assert_empty()
+
+
+@pytest.mark.postgres
+def test_online_not_null_on_a_table_in_a_schema(postgres_db, project_factory):
+    """Online mode proves NOT NULL with a helper check named after the table without its schema
+    (found by the state machine: `codegen_nn_sales.event_code` was a syntax error)."""
+    sales = f"{postgres_db.schema_name}_sales"
+    project = project_factory("postgresql")
+    project.write("codegen.yaml", "dialect: postgresql\npostgresql: {online: true}\n")
+    entity = f"entity: Event\nschema: {sales}\nfields:\n  id: {{type: integer, primary_key: true}}\n  code: string?\n"
+    project.write("entities/event.yaml", entity)
+    assert project.run("generate", "-m", "event").exit_code == 0
+    db = ("--db", postgres_db.runner_url)
+    assert project.run("migrate", *db).exit_code == 0
+    postgres_db.apply(f"INSERT INTO {sales}.event (id, code) VALUES (1, 'a')")
+    project.write("entities/event.yaml", entity.replace("code: string?", "code: {type: string, backfill: none}"))
+    assert project.run("generate", "-m", "code required").exit_code == 0
+    assert "codegen_nn_event_code" in project.latest("up.sql")
+    result = project.run("migrate", *db)
+    assert result.exit_code == 0, result.output
+    postgres_db.assert_matches(_snapshot(project), ignore=("codegen_migrations",))
+    result = project.run("rollback", *db)
+    assert result.exit_code == 0, result.output

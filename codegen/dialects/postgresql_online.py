@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from codegen.model import Check, ForeignKey, Index, UniqueConstraint
-from codegen.naming import fit
+from codegen.naming import bare, fit
 from codegen.operations import (
     AddColumn,
     AddConstraint,
@@ -57,7 +57,7 @@ def online_parts(ops: list[Operation], quote, max_identifier_length: int) -> tup
         """The NOT NULL of `column`, proven by a validated check so that SET NOT NULL skips its scan."""
         # The NULLs are filled before the check exists: a NOT VALID check still holds every row
         # an UPDATE writes, and would fail the fill (and the application's updates) on them.
-        helper = Check(fit(f"codegen_nn_{table}_{column.name}", max_identifier_length), f"{quote(column.name)} IS NOT NULL")
+        helper = Check(fit(f"codegen_nn_{bare(table)}_{column.name}", max_identifier_length), f"{quote(column.name)} IS NOT NULL")
         after.extend((FillNulls(table, column), DropConstraint(table, helper, if_exists=True),
                       AddConstraint(table, helper, not_valid=True), ValidateConstraint(table, helper),
                       SetNotNull(table, column), DropConstraint(table, helper, if_exists=True)))
