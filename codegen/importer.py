@@ -183,7 +183,7 @@ def _foreign_key(fk: ForeignKey, schema: Schema, entities: dict[str, str]) -> st
 def _field(column: Column, table: Table, pk: tuple[str, ...], single_uniques: set[str], reference: list[str] | None,
            no_index: bool, dialect: Dialect, notes: list[Note], enum_uses: Counter) -> str:
     t = column.type
-    parts = [f"type: {t.kind}"]
+    parts = [f"native: {{{dialect.name}: {_scalar(t.native)}}}" if t.native is not None else f"type: {t.kind}"]
     if t.length is not None:
         parts.append(f"length: {t.length}")
     if t.precision is not None:
@@ -224,7 +224,7 @@ def _field(column: Column, table: Table, pk: tuple[str, ...], single_uniques: se
         parts.append("index: false")
     if column.comment is not None:
         parts.append(f"comment: {_scalar(column.comment)}")
-    if len(parts) == 1 or (len(parts) == 2 and parts[1] == "nullable: true" and _PLAIN.match(t.kind)):
+    if t.native is None and (len(parts) == 1 or (len(parts) == 2 and parts[1] == "nullable: true" and _PLAIN.match(t.kind))):
         return t.kind + ("?" if column.nullable else "")
     return "{" + ", ".join(parts) + "}"
 

@@ -21,6 +21,7 @@ from codegen.dialects.base import Dialect
 from codegen.live import computed_expression, generated_text, index_key, norm_sql, reported_action, reported_type, spelled_action, spelled_default, spelled_type, where_of
 from codegen.model import (
     FK_ACTIONS,
+    NATIVE_KIND,
     Check,
     Column,
     ColumnType,
@@ -150,10 +151,13 @@ def _table(inspector: Any, conn: Any, dialect: Dialect, name: str, model_name: s
     for info in inspector.get_columns(name):
         type_name = (lambda column: lambda: dialect.type_name(conn, name, column, inspector.schema))(info["name"])
         ctype = _column_type(conn, dialect, info, enum_checks.get(info["name"]), type_name, named)
-        if ctype is None:
+        domain = getattr(info["type"], "data_type", None) is not None  # PostgreSQL's DOMAIN
+        if ctype is None and dialect.unknown_types_native and not domain:
+            ctype = ColumnType(NATIVE_KIND, native=_native_text(conn, info, type_name))  # exactly, as `native:` says it
+        elif ctype is None:
             ctype = _closest(conn, dialect, info)
-            domain = " (a domain: its own checks are left out)" if getattr(info["type"], "data_type", None) is not None else ""
-            notes.append(Note(f"{model_name}.{info['name']}", f"type {_spelled_live(conn, dialect, info, type_name)}{domain}",
+            extra = " (a domain: its own checks are left out)" if domain else ""
+            notes.append(Note(f"{model_name}.{info['name']}", f"type {_spelled_live(conn, dialect, info, type_name)}{extra}",
                               f"the format has no such type: read as {ctype.describe()}"))
         raw_default = dialect.reflected_default(info.get("default"))
         computed = info.get("computed")
@@ -245,6 +249,16 @@ def _column_type(conn: Any, dialect: Dialect, info: dict, enum_check, type_name=
             except (KeyError, TypeError):
                 continue
     return None
+
+
+def _native_text(conn: Any, info: dict, type_name) -> str:
+    """A type the format has no name for, as the database names it (lower case unless it holds a
+    literal: MySQL's SET('a','b'))."""
+    import sqlalchemy as sa
+
+    sa_type = info["type"]
+    text = type_name() if isinstance(sa_type, sa.types.NullType) else str(sa_type.compile(dialect=conn.dialect))
+    return text if "'" in text else text.lower()
 
 
 def _closest(conn: Any, dialect: Dialect, info: dict) -> ColumnType:

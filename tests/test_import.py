@@ -284,3 +284,32 @@ def test_hand_written_ddl_using_every_feature_round_trips_exactly(engine, tmp_pa
     assert project.run("generate").output.startswith("No changes")
     assert project.run("drift", "--db", database.runner_url).exit_code == 0
     assert_baseline_rebuilds(database, project, tmp_path)
+
+
+NATIVE_DDL = {
+    "postgresql": ("CREATE TABLE booking (id integer CONSTRAINT pk_booking PRIMARY KEY, span int4range, price money NOT NULL);",
+                   ["  span: {native: {postgresql: int4range}, nullable: true}",
+                    "  price: {native: {postgresql: money}}"]),
+    "mysql": ("CREATE TABLE booking (id integer PRIMARY KEY, flags set('a','b'), bits bit(8) NOT NULL);",
+              ["  flags: {native: {mysql: \"SET('a','b')\"}, nullable: true}", "  bits: {native: {mysql: bit(8)}}"]),
+}
+
+
+@pytest.mark.parametrize("engine", sorted(NATIVE_DDL))
+def test_a_type_the_format_has_no_name_for_is_imported_as_native(engine, tmp_path, request):
+    """A range, money, MySQL's SET: `native:` exactly as the database names it, no warning; the
+    baseline rebuilds it and drift finds nothing (SQLite's type names are affinities: read as the
+    nearest logical type, with a warning, as before)."""
+    from conftest import DATABASE_FIXTURES
+
+    database = request.getfixturevalue(DATABASE_FIXTURES[engine])
+    ddl, lines = NATIVE_DDL[engine]
+    database.apply(ddl)
+    project, result = imported(database, tmp_path / "adopted")
+    assert "warning:" not in result.output, result.output
+    booking = (project.root / "entities" / "booking.yaml").read_text()
+    for line in lines:
+        assert line in booking, booking
+    assert project.run("generate").output.startswith("No changes")
+    assert project.run("drift", "--db", database.runner_url).exit_code == 0
+    assert_baseline_rebuilds(database, project, tmp_path)

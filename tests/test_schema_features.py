@@ -546,7 +546,8 @@ def test_public_schemas_written_as_entities_match_their_own_ddl(name, postgres_d
 @pytest.mark.parametrize("dialect", ALL)
 def test_drift_reads_generated_columns_and_identity_always_back(dialect, request, project_factory):
     """`codegen drift` reflects the database into the model: a generated column, as the server
-    spells its expression, and GENERATED ALWAYS are what the snapshot says, not drift."""
+    spells its expression, GENERATED ALWAYS and `native:` types are what the snapshot says, not
+    drift (a native type was read as the nearest logical one, and reported as changed)."""
     from test_alembic import url_of
 
     database = request.getfixturevalue({"sqlite": "sqlite_db", "postgresql": "postgres_db",
@@ -560,6 +561,8 @@ fields:
   name: {{type: string, length: 40}}
   lowered: {{type: string, length: 40, generated: "lower(name)", nullable: true}}
   doubled: {{type: integer, generated: "length(name) * 2", stored: {stored}, nullable: true}}
+  span: {{native: {{postgresql: int4range, mysql: "bit(8)", sqlite: numeric}}, nullable: true}}
+  flags: {{native: {{postgresql: money, mysql: "set('a','b')", sqlite: blob}}, nullable: true}}
 """})
     assert project.run("generate", "-m", "items").exit_code == 0
     database.apply(project.latest("up.sql"))

@@ -132,6 +132,9 @@ class Dialect:
     index_nulls_order: ClassVar[bool] = False  # index columns `asc nulls last`
     expression_indexes: ClassVar[bool] = True  # CREATE INDEX ... ((lower(email)))
     schemas: ClassVar[bool] = False  # an entity's `schema:` (tables named `schema.table`)
+    # A type the format has no name for is read back as `native:` (exactly); SQLite's type names
+    # are only affinities, so there it is read as the nearest logical type instead.
+    unknown_types_native: ClassVar[bool] = True
 
     def schema_problems(self, schema) -> list:
         """Input errors (errors.Problem) for what the entities ask and this database cannot hold."""

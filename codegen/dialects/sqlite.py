@@ -35,6 +35,7 @@ class SQLite(Dialect):
     lazy_foreign_keys = True
     boolean_literals = ("0", "1")
     file_database = True
+    unknown_types_native = False
     offline_url = "sqlite://"
     example_url = "sqlite:///codegen.db"
     sqlalchemy_names = ("sqlite",)
