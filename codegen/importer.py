@@ -170,20 +170,29 @@ def _reference(fk: ForeignKey, target: Table, entities: dict[str, str]) -> list[
         ref += f".{fk.ref_columns[0]}"
     parts = [f"references: {ref}"]
     parts += [f"{key}: {value}" for key, value in (("on_delete", fk.on_delete), ("on_update", fk.on_update)) if value]
-    return parts
+    return parts + _deferrable(fk)
+
+
+def _deferrable(fk: ForeignKey) -> list[str]:
+    if not fk.deferrable:
+        return []
+    return [f"deferrable: {'initially_deferred' if fk.initially_deferred else 'true'}"]
 
 
 def _foreign_key(fk: ForeignKey, schema: Schema, entities: dict[str, str]) -> str:
     parts = [f"columns: {_flow_list(fk.columns)}", f"references: {entities.get(fk.ref_table, fk.ref_table)}",
              f"ref_columns: {_flow_list(fk.ref_columns)}", f"name: {_scalar(fk.name)}"]
     parts += [f"{key}: {value}" for key, value in (("on_delete", fk.on_delete), ("on_update", fk.on_update)) if value]
-    return "{" + ", ".join(parts) + "}"
+    return "{" + ", ".join(parts + _deferrable(fk)) + "}"
 
 
 def _field(column: Column, table: Table, pk: tuple[str, ...], single_uniques: set[str], reference: list[str] | None,
            no_index: bool, dialect: Dialect, notes: list[Note], enum_uses: Counter) -> str:
     t = column.type
-    parts = [f"native: {{{dialect.name}: {_scalar(t.native)}}}" if t.native is not None else f"type: {t.kind}"]
+    if t.native is not None:
+        parts = [f"native: {{{dialect.name}: {_scalar(t.native)}}}"]
+    else:
+        parts = ["type: array", f"items: {t.kind}"] if t.array else [f"type: {t.kind}"]
     if t.length is not None:
         parts.append(f"length: {t.length}")
     if t.precision is not None:
@@ -224,7 +233,7 @@ def _field(column: Column, table: Table, pk: tuple[str, ...], single_uniques: se
         parts.append("index: false")
     if column.comment is not None:
         parts.append(f"comment: {_scalar(column.comment)}")
-    if t.native is None and (len(parts) == 1 or (len(parts) == 2 and parts[1] == "nullable: true" and _PLAIN.match(t.kind))):
+    if t.native is None and not t.array and (len(parts) == 1 or (len(parts) == 2 and parts[1] == "nullable: true" and _PLAIN.match(t.kind))):
         return t.kind + ("?" if column.nullable else "")
     return "{" + ", ".join(parts) + "}"
 
@@ -238,7 +247,7 @@ def _default(column: Column, dialect: Dialect) -> str | None:
     candidates: list[tuple[Default, str]] = []
     if column.type.kind in NOW:
         candidates.append((Default("now"), "now"))
-    literal = _literal(raw, column)
+    literal = _literal(raw, column) if not column.type.array else None  # an array's default is `{sql: ...}`
     if literal is not None:
         candidates.append((Default("literal", literal), _scalar(literal) if not isinstance(literal, bool)
                            else ("true" if literal else "false")))

@@ -229,11 +229,13 @@ def _spelled_live(conn: Any, dialect: Dialect, info: dict, type_name=None) -> st
 def _column_type(conn: Any, dialect: Dialect, info: dict, enum_check, type_name=None,
                  named=lambda name, schema: name) -> ColumnType | None:
     sa_type = info["type"]
-    values = getattr(sa_type, "enums", None)
+    items = getattr(sa_type, "item_type", None)  # an ARRAY: of a PostgreSQL enum type, maybe
+    enum_type = items if getattr(items, "enums", None) else sa_type
+    values = getattr(enum_type, "enums", None)
     if values:  # PostgreSQL's named type (in a schema of its own, maybe), MySQL's ENUM(...)
-        enum_name = getattr(sa_type, "name", None)
-        enum_name = named(enum_name, getattr(sa_type, "schema", None)) if enum_name else None
-        return ColumnType("enum", values=tuple(values), enum_name=enum_name)
+        enum_name = getattr(enum_type, "name", None)
+        enum_name = named(enum_name, getattr(enum_type, "schema", None)) if enum_name else None
+        return ColumnType("enum", values=tuple(values), enum_name=enum_name, array=enum_type is items)
     if enum_check is not None:
         enum_name, values = enum_check
         return ColumnType("enum", values=values, enum_name=enum_name)

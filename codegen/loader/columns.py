@@ -79,9 +79,8 @@ def _built_column(report: Report, f: Field, table: str, max_len: int | None, her
                           "add `items:` with the items' type, e.g. `items: text`")
             return None
         kind, array = spec.items, True
-        if kind == "array" or kind == "enum":
-            _column_error(report, f, "items", f"arrays of `{kind}` are not in the format",
-                          "use `json` for nested lists; for enum values, `items: string` and a check")
+        if kind == "array":
+            _column_error(report, f, "items", "arrays of arrays are not in the format", "use `json` for nested lists")
             return None
     if kind not in _KNOWN_TYPES and kind != NATIVE_KIND:
         known = LOGICAL_TYPES if array else _WRITTEN_TYPES  # an array's items are not arrays
