@@ -286,3 +286,24 @@ def test_online_not_null_on_a_table_in_a_schema(postgres_db, project_factory):
     postgres_db.assert_matches(_snapshot(project), ignore=("codegen_migrations",))
     result = project.run("rollback", *db)
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.postgres
+def test_an_external_table_in_another_schema_is_referenced_and_verified(postgres_db, project_factory):
+    """`external: true` with `schema: billing`: referenced as billing.account, never created by
+    the migrations; verify makes it (and its schema) on the scratch database to replay against."""
+    billing = f"{postgres_db.schema_name}_billing"
+    postgres_db.apply(f"CREATE SCHEMA {billing}; CREATE TABLE {billing}.account (id integer PRIMARY KEY)")
+    project = project_factory("postgresql", entities={
+        "account.yaml": f"entity: Account\nschema: {billing}\nexternal: true\nfields:\n  id: {{type: integer, primary_key: true}}\n",
+        "invoice.yaml": "entity: Invoice\nfields:\n  id: {type: integer, primary_key: true}\n  account_id: {type: integer, references: Account}\n"})
+    result = project.run("generate", "-m", "invoice")
+    assert result.exit_code == 0, result.output
+    up = project.latest("up.sql")
+    assert f"REFERENCES {billing}.account (id)" in up and "CREATE SCHEMA" not in up, up
+    postgres_db.apply(up)
+    postgres_db.assert_matches(_snapshot(project))
+    result = project.run("verify", "--db", postgres_db.url)
+    assert result.exit_code == 0, result.output
+    result = project.run("drift", "--db", postgres_db.runner_url)
+    assert result.exit_code == 0, result.output
