@@ -39,9 +39,11 @@ def selected(schema: Schema, patterns: tuple[str, ...]) -> Schema:
         fnmatch.fnmatchcase(t.name, p) or fnmatch.fnmatchcase(naming.bare(t.name), p) for p in patterns)))
 
 
-def entity_files(schema: Schema, dialect: Dialect, read: tuple[Note, ...] = ()) -> tuple[dict[str, str], list[Note]]:
-    """One entity file per table, by file name, and the notes on what they say differently
-    (`read`: reflect's, on what the model could not hold, first)."""
+def entity_files(schema: Schema, dialect: Dialect, read: tuple[Note, ...] = (), shared_enums: bool = False
+                 ) -> tuple[dict[str, str], list[Note], dict[str, tuple[str, ...]]]:
+    """One entity file per table, by file name, the notes on what they say differently (`read`:
+    reflect's, on what the model could not hold, first), and the enum types several columns use,
+    for codegen.yaml `enums:` (`shared_enums`: when the import writes codegen.yaml)."""
     from codegen.render import _environment
     from codegen.resources import template_root
 
@@ -53,13 +55,18 @@ def entity_files(schema: Schema, dialect: Dialect, read: tuple[Note, ...] = ()) 
     # MySQL and SQLite name indexes per table; the format names them per schema, as PostgreSQL does.
     used = Counter(ix.name for t in schema.tables for ix in t.indexes)
     shared = {name for name, count in used.items() if count > 1}
-    # a type one column uses is that column's `enum_type:`; one several use cannot be said so
+    # a type one column uses is that column's `enum_type:`; one several use (in the default
+    # schema, where shared enums live) is declared once in codegen.yaml `enums:`
     enum_uses = Counter(c.type.enum_name for t in schema.tables for c in t.columns if c.type.kind == "enum")
+    enums = {c.type.enum_name: c.type.values for t in schema.tables for c in t.columns
+             if shared_enums and dialect.native_enums and c.type.kind == "enum" and enum_uses[c.type.enum_name] > 1
+             and "." not in c.type.enum_name}
     template = _environment([template_root() / "import"]).get_template("entity.yaml.j2")
     files = {}
     for table in schema.tables:
-        files[f"{table.name}.yaml"] = template.render(e=_entity(table, schema, entities, dialect, notes, shared, enum_uses))
-    return files, notes
+        files[f"{table.name}.yaml"] = template.render(
+            e=_entity(table, schema, entities, dialect, notes, shared, enum_uses, enums))
+    return files, notes, dict(sorted(enums.items()))
 
 
 def _entity_name(table: str) -> str:
@@ -68,7 +75,7 @@ def _entity_name(table: str) -> str:
 
 
 def _entity(table: Table, schema: Schema, entities: dict[str, str], dialect: Dialect, notes: list[Note],
-            shared: set[str], enum_uses: Counter) -> dict:
+            shared: set[str], enum_uses: Counter, enums: dict) -> dict:
     limit = dialect.max_identifier_length
     name = table.name
     pk = table.primary_key.columns if table.primary_key else ()
@@ -107,7 +114,7 @@ def _entity(table: Table, schema: Schema, entities: dict[str, str], dialect: Dia
                               "the format makes every key column NOT NULL"))
             column = replace(column, nullable=False)
         fields.append((_scalar(column.name), _field(column, table, pk, single_uniques, field_fks.get(column.name),
-                                           column.name in no_index, dialect, notes, enum_uses)))
+                                           column.name in no_index, dialect, notes, enum_uses, enums)))
     indexes = []
     for ix in table.indexes:
         if _automatic(ix, table, limit):
@@ -187,7 +194,7 @@ def _foreign_key(fk: ForeignKey, schema: Schema, entities: dict[str, str]) -> st
 
 
 def _field(column: Column, table: Table, pk: tuple[str, ...], single_uniques: set[str], reference: list[str] | None,
-           no_index: bool, dialect: Dialect, notes: list[Note], enum_uses: Counter) -> str:
+           no_index: bool, dialect: Dialect, notes: list[Note], enum_uses: Counter, enums: dict) -> str:
     t = column.type
     if t.native is not None:
         parts = [f"native: {{{dialect.name}: {_scalar(t.native)}}}"]
@@ -201,16 +208,21 @@ def _field(column: Column, table: Table, pk: tuple[str, ...], single_uniques: se
         parts.append("timezone: true")
     if t.unsigned:
         parts.append("unsigned: true")
-    if t.kind == "enum":
+    if t.kind == "enum" and t.enum_name in enums:
+        parts.append(f"enum: {t.enum_name}")  # codegen.yaml `enums:` holds its values
+    elif t.kind == "enum":
         parts.append(f"values: {_flow_list(t.values)}")
         derived = naming.enum_type(table.name, column.name, dialect.max_identifier_length)
         if dialect.native_enums and t.enum_name and t.enum_name != derived:
             if enum_uses[t.enum_name] == 1 and naming.split(t.enum_name)[0] == naming.split(table.name)[0]:
                 parts.append(f"enum_type: {naming.bare(t.enum_name)}")
-            else:
+            elif enum_uses[t.enum_name] > 1:  # an import into an existing codegen.yaml, or a type in a schema
                 notes.append(Note(f"{table.name}.{column.name}", f"enum type {t.enum_name}, which other columns use too",
                                   f"the format names it {derived}; declare it once in codegen.yaml `enums:` "
                                   "and write `enum: <name>` on each field to keep one type"))
+            else:
+                notes.append(Note(f"{table.name}.{column.name}", f"enum type {t.enum_name}, in another schema",
+                                  f"the format keeps a column's type in its table's schema, named {derived}"))
     if column.nullable:
         parts.append("nullable: true")
     if len(pk) == 1 and pk[0] == column.name:
@@ -345,10 +357,16 @@ def import_database(folder: Path, url: str, schema_names: tuple[str, ...], patte
     reflected = read_database(dialect, url, BOOKKEEPING, schemas=schema_names, default_schema=not schema_names)
     schema = selected(reflected.schema, patterns)
     left_out = {t.name for t in reflected.schema.tables} - {t.name for t in schema.tables}
-    files, notes = entity_files(schema, dialect, tuple(n for n in reflected.notes if not n.about(left_out)))
+    files, notes, enums = entity_files(schema, dialect, tuple(n for n in reflected.notes if not n.about(left_out)),
+                                       shared_enums=project is None)
     # The project's files and the entities appear together or not at all (writer.apply): an import
     # killed half-way leaves no entity set that a later `generate` would take for the database.
     created = [] if project is not None else project_files(folder, dialect.name, "sql", example=False)
+    if enums:  # the shared enum types, in the codegen.yaml written just above
+        (path, text), *rest = created
+        declared = "".join(f"  {name}: {_flow_list(values)}\n" for name, values in enums.items())
+        created = [(path, f"{text}# enum types several columns use, one type each (fields say `enum: <name>`)\n"
+                          f"enums:\n{declared}"), *rest]
     created += [(entities / name, text) for name, text in sorted(files.items())]
     folder.mkdir(parents=True, exist_ok=True)
     apply(Change(created=tuple(created)), folder)

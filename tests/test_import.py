@@ -313,3 +313,35 @@ def test_a_type_the_format_has_no_name_for_is_imported_as_native(engine, tmp_pat
     assert project.run("generate").output.startswith("No changes")
     assert project.run("drift", "--db", database.runner_url).exit_code == 0
     assert_baseline_rebuilds(database, project, tmp_path)
+
+
+SHARED_TYPE = """
+CREATE TYPE status AS ENUM ('new', 'paid');
+CREATE TABLE orders (id integer CONSTRAINT pk_orders PRIMARY KEY, status status NOT NULL DEFAULT 'new');
+CREATE TABLE refund (id integer CONSTRAINT pk_refund PRIMARY KEY, status status NOT NULL, previous status);
+"""
+
+
+def test_an_enum_type_several_columns_use_is_a_shared_enum(postgres_db, tmp_path):
+    """One type, three columns: declared once in the codegen.yaml import writes, `enum: status`
+    on each field, no warning; the baseline creates it once. Into a project that has its own
+    codegen.yaml, the import does not edit that file: the warning says how to keep one type."""
+    postgres_db.apply(SHARED_TYPE)
+    project, result = imported(postgres_db, tmp_path / "adopted")
+    assert "warning:" not in result.output, result.output
+    assert "enums:\n  status: [new, paid]\n" in (project.root / "codegen.yaml").read_text()
+    refund = (project.root / "entities" / "refund.yaml").read_text()
+    assert "  status: {type: enum, enum: status}\n  previous: {type: enum, enum: status, nullable: true}" in refund
+    assert project.latest("up.sql").count("CREATE TYPE status AS ENUM ('new', 'paid');") == 1
+    assert project.run("generate").output.startswith("No changes")
+    assert project.run("drift", "--db", postgres_db.runner_url).exit_code == 0
+    assert_baseline_rebuilds(postgres_db, project, tmp_path)
+
+    existing = Project(tmp_path / "existing")
+    existing.root.mkdir()
+    existing.write("codegen.yaml", "dialect: postgresql\n")
+    result = existing.run("import", "--db", postgres_db.runner_url)
+    assert result.exit_code == 0, result.output
+    assert "warning: refund.status: enum type status, which other columns use too: the format names it " \
+           "refund_status; declare it once in codegen.yaml `enums:`" in result.output, result.output
+    assert (existing.root / "codegen.yaml").read_text() == "dialect: postgresql\n"
