@@ -172,7 +172,7 @@ def test_a_schema_is_an_input_error_where_the_database_has_none(dialect, project
     ("entity: A\nschemas: sales\nfields:\n  id: {type: integer, primary_key: true}\n", "entities/a.yaml:2:",
      "did you mean `schema`"),
     ("entity: A\nfields:\n  id: {type: integer, primary_key: true, schema: sales}\n", "entities/a.yaml:3:",
-     "schema"),
+     "`schema` is a key of the entity, beside `entity:`: move it there"),
 ])
 def test_a_wrong_schema_key_names_file_line_and_fix(text, where, message, project_factory):
     project = project_factory("postgresql", entities={"a.yaml": text})

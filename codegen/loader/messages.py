@@ -34,7 +34,11 @@ def problems_from(exc: ValidationError, doc: Document, prefix: tuple[Any, ...], 
             if section == "fields" and len(data_path) == 4 and data_path[2] == "default":
                 known = ("sql",)
             message = f"unknown key `{key}`"
-            fix = did_you_mean(str(key), known) or f"remove it; known keys: {', '.join(known)}"
+            # a key of the entity written in a field, or the other way round (`schema:`, `nullable:`)
+            home = ("the entity, beside `entity:`" if section is not None and key in ENTITY_KEYS else
+                    "a field" if section is None and key in FIELD_KEYS else None)
+            fix = ((f"`{key}` is a key of {home}: move it there" if home else None) or did_you_mean(str(key), known)
+                   or f"remove it; known keys: {', '.join(known)}")
             where = doc.locate(prefix + data_path, at_key=True)
         else:
             message, fix = _phrase(error, data_path)
