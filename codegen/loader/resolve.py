@@ -145,11 +145,11 @@ def _build_table(report: Report, ent: SourceEntity, fields_: list[Field], max_le
     where_table = ent.at("table") if spec.table else ent.at("entity")
     if not check_identifier(report, where_table, name, "table name", max_len, spec.entity, None):
         return None
-    renamed_from = None
     if spec.schema is not None and spec.schema != DEFAULT_SCHEMA:
         if not check_identifier(report, ent.at("schema"), spec.schema, "schema name", max_len, spec.entity, None):
             return None
         name = naming.qualified(spec.schema, name)
+    renamed_from = None
     if spec.renamed_from is not None:
         old_schema, old_name = naming.split(spec.renamed_from)
         if old_schema is not None:
