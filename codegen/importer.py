@@ -208,6 +208,8 @@ def _field(column: Column, table: Table, pk: tuple[str, ...], single_uniques: se
         parts.append("timezone: true")
     if t.unsigned:
         parts.append("unsigned: true")
+    if t.collation is not None:
+        parts.append(f"collation: {_scalar(t.collation)}")
     if t.kind == "enum" and t.enum_name in enums:
         parts.append(f"enum: {t.enum_name}")  # codegen.yaml `enums:` holds its values
     elif t.kind == "enum":
@@ -245,7 +247,7 @@ def _field(column: Column, table: Table, pk: tuple[str, ...], single_uniques: se
         parts.append("index: false")
     if column.comment is not None:
         parts.append(f"comment: {_scalar(column.comment)}")
-    if t.native is None and not t.array and (len(parts) == 1 or (len(parts) == 2 and parts[1] == "nullable: true" and _PLAIN.match(t.kind))):
+    if t.native is None and not t.array and t.collation is None and (len(parts) == 1 or (len(parts) == 2 and parts[1] == "nullable: true" and _PLAIN.match(t.kind))):
         return t.kind + ("?" if column.nullable else "")
     return "{" + ", ".join(parts) + "}"
 

@@ -104,10 +104,12 @@ def reflect(engine: Any, dialect: Dialect, schema: str | None = None, ignore: tu
 
 def _reflect_table(inspector, engine, dialect: Dialect, name: str, schema: str | None, named) -> dict[str, Any]:
     columns = {}
+    collations = dialect.column_collations(engine, name, schema)
     for col in inspector.get_columns(name, schema=schema):
         columns[col["name"]] = {
-            "type": reported_type(dialect, engine.dialect, col["type"],
-                                  lambda: dialect.type_name(engine, name, col["name"], schema)),
+            "type": collated(reported_type(dialect, engine.dialect, col["type"],
+                                           lambda: dialect.type_name(engine, name, col["name"], schema)),
+                             collations.get(col["name"])),
             "nullable": bool(col["nullable"]),
             "default": norm_sql(dialect.reflected_default(col["default"])),
             "identity": _identity(col.get("identity") is not None, (col.get("identity") or {}).get("always"))
@@ -266,6 +268,11 @@ def reported_type(dialect: Dialect, sa_dialect: Any, sa_type: Any, type_name=Non
     if isinstance(sa_type, sa.types.NullType) and type_name is not None:
         return dialect.reflected_type(norm_type(type_name()))
     return dialect.reflected_type(norm_type(str(sa_type.compile(dialect=sa_dialect))))
+
+
+def collated(reported: str, collation: str | None) -> str:
+    """A reported type with the collation the dialect read apart from it (SQLite's)."""
+    return f"{reported} COLLATE {norm_type(collation)}" if collation and " COLLATE " not in reported else reported
 
 
 def spelled_default(dialect: Dialect, column) -> str | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.dialects.base import Dialect
-from codegen.live import computed_expression, generated_text, index_key, norm_sql, reported_action, reported_type, spelled_action, spelled_default, spelled_type, where_of
+from codegen.live import collated, computed_expression, generated_text, index_key, norm_sql, reported_action, reported_type, spelled_action, spelled_default, spelled_type, where_of
 from codegen.model import (
     FK_ACTIONS,
     NATIVE_KIND,
@@ -148,9 +148,11 @@ def _table(inspector: Any, conn: Any, dialect: Dialect, name: str, model_name: s
         checks = [ck for ck in checks if _ENUM_CHECK.match(str(ck.get("sqltext", ""))) is None
                   or not (ck.get("name") or "").endswith("_values")]
     columns, notes = [], []
+    collations = dialect.column_collations(conn, name, inspector.schema)
     for info in inspector.get_columns(name):
         type_name = (lambda column: lambda: dialect.type_name(conn, name, column, inspector.schema))(info["name"])
-        ctype = _column_type(conn, dialect, info, enum_checks.get(info["name"]), type_name, named)
+        ctype = _column_type(conn, dialect, info, enum_checks.get(info["name"]), type_name, named,
+                             collations.get(info["name"]))
         domain = getattr(info["type"], "data_type", None) is not None  # PostgreSQL's DOMAIN
         if ctype is None and dialect.unknown_types_native and not domain:
             ctype = ColumnType(NATIVE_KIND, native=_native_text(conn, info, type_name))  # exactly, as `native:` says it
@@ -227,7 +229,8 @@ def _spelled_live(conn: Any, dialect: Dialect, info: dict, type_name=None) -> st
 
 
 def _column_type(conn: Any, dialect: Dialect, info: dict, enum_check, type_name=None,
-                 named=lambda name, schema: name) -> ColumnType | None:
+                 named=lambda name, schema: name, collation: str | None = None) -> ColumnType | None:
+    """`collation`: the column's, where the reflected type does not carry it (SQLite)."""
     sa_type = info["type"]
     items = getattr(sa_type, "item_type", None)  # an ARRAY: of a PostgreSQL enum type, maybe
     enum_type = items if getattr(items, "enums", None) else sa_type
@@ -239,12 +242,18 @@ def _column_type(conn: Any, dialect: Dialect, info: dict, enum_check, type_name=
     if enum_check is not None:
         enum_name, values = enum_check
         return ColumnType("enum", values=values, enum_name=enum_name)
-    reported = _spelled_live(conn, dialect, info, type_name)
-    numbers = [int(n) for n in re.findall(r"\d+", reported)]
-    array = reported.endswith("[]") and dialect.arrays
+    spelled = _spelled_live(conn, dialect, info, type_name)
+    # the type's own collation, in its own case (PostgreSQL's "en_US"), where the dialect's spelling
+    # keeps one (MySQL's JSON is LONGTEXT COLLATE utf8mb4_bin, spelled JSON)
+    own = getattr(sa_type, "collation", None) if " COLLATE " in spelled else None
+    collation = own or collation
+    reported = collated(spelled, collation)
+    base = reported.split(" COLLATE ", 1)[0]
+    numbers = [int(n) for n in re.findall(r"\d+", base)]
+    array = base.endswith("[]") and dialect.arrays
     for kind in _KINDS:
         for candidate in _candidates(kind, numbers):
-            candidate = replace(candidate, array=True) if array else candidate
+            candidate = replace(candidate, array=array, collation=collation)
             try:
                 if spelled_type(dialect, candidate) == reported:
                     return candidate
@@ -255,12 +264,12 @@ def _column_type(conn: Any, dialect: Dialect, info: dict, enum_check, type_name=
 
 def _native_text(conn: Any, info: dict, type_name) -> str:
     """A type the format has no name for, as the database names it (lower case unless it holds a
-    literal: MySQL's SET('a','b'))."""
+    literal or a quoted name: MySQL's SET('a','b'), a COLLATE "C")."""
     import sqlalchemy as sa
 
     sa_type = info["type"]
     text = type_name() if isinstance(sa_type, sa.types.NullType) else str(sa_type.compile(dialect=conn.dialect))
-    return text if "'" in text else text.lower()
+    return text if "'" in text or '"' in text else text.lower()
 
 
 def _closest(conn: Any, dialect: Dialect, info: dict) -> ColumnType:

@@ -277,6 +277,10 @@ class Dialect:
         """A column's type as the server names it, for a type SQLAlchemy cannot reflect."""
         return "NULL"
 
+    def column_collations(self, engine, table: str, schema: str | None) -> dict[str, str]:
+        """Each column's collation where SQLAlchemy's reflected type does not carry it (SQLite)."""
+        return {}
+
     def reflected_default(self, sql: str | None) -> str | None:
         return sql
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from codegen import naming
 from codegen.dialects import reserved
 from codegen.dialects.base import BASE_TYPES, Dialect, connected, fixed
@@ -45,9 +47,10 @@ class SQLite(Dialect):
         key = table.primary_key
         return key is not None and table.column(key.columns[0]).autoincrement
 
-    def expected_type(self, sql: str) -> str:
-        # SQLAlchemy reads no COLLATE back from SQLite, so the live comparison cannot check it here
-        return sql.split(" COLLATE ", 1)[0]
+    def column_collations(self, engine, table: str, schema: str | None) -> dict[str, str]:
+        with connected(engine) as conn:
+            row = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).first()
+        return _collations(row[0]) if row and row[0] else {}
 
     def index_orders(self, engine, table: str, schema: str | None) -> dict[str, list[str]]:
         with connected(engine) as conn:
@@ -132,20 +135,50 @@ class SQLite(Dialect):
 
 
 def _index_keys(sql: str) -> list[str]:
-    """The keys between the parentheses of `CREATE INDEX name ON table (keys)`, split at top-level commas."""
-    start = sql.index("(")
-    depth, keys, current = 0, [], ""
-    for char in sql[start + 1:]:
-        if char == "(":
+    """The keys between the parentheses of `CREATE INDEX name ON table (keys)`."""
+    return [key[1:-1] if key.startswith("(") and key.endswith(")") else key for key in _listed(sql)]
+
+
+def _listed(sql: str) -> list[str]:
+    """The items between the first parenthesis of `sql` and the one that closes it, split at
+    top-level commas; quoted text ('a,b', "x)") is kept whole."""
+    depth, items, current, quote = 0, [], "", None
+    for char in sql[sql.index("(") + 1:]:
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"`[":
+            quote = "]" if char == "[" else char
+        elif char == "(":
             depth += 1
         elif char == ")":
             if depth == 0:
                 break
             depth -= 1
-        if char == "," and depth == 0:
-            keys.append(current.strip())
+        elif char == "," and depth == 0:
+            items.append(current.strip())
             current = ""
-        else:
-            current += char
-    keys.append(current.strip())
-    return [key[1:-1] if key.startswith("(") and key.endswith(")") else key for key in keys]
+            continue
+        current += char
+    items.append(current.strip())
+    return items
+
+
+_COLLATE = re.compile(r"\bCOLLATE\s+[\"`\[]?(\w+)", re.IGNORECASE)
+_TABLE_CONSTRAINT = re.compile(r"(CONSTRAINT|PRIMARY|UNIQUE|CHECK|FOREIGN)\b", re.IGNORECASE)
+
+
+def _collations(create_table: str) -> dict[str, str]:
+    """Each column's COLLATE in a CREATE TABLE statement (SQLAlchemy reads none back from SQLite).
+
+    >>> _collations('CREATE TABLE t (id INTEGER, "Name" TEXT COLLATE NOCASE, note TEXT DEFAULT \\'a,b\\')')
+    {'Name': 'NOCASE'}
+    """
+    found = {}
+    for item in _listed(create_table):
+        if not item or _TABLE_CONSTRAINT.match(item):
+            continue
+        name = item.split()[0].strip('"`[]')
+        collation = _COLLATE.search(re.sub(r"'(?:[^']|'')*'", "''", item))
+        if collation:
+            found[name] = collation[1]
+    return found
