@@ -29,9 +29,11 @@ def init_project(folder: Path, dialect: str, format_: str) -> list[Path]:
     return [path for path, _ in created] + [migrations]
 
 
-def project_files(folder: Path, dialect: str, format_: str, example: bool) -> list[tuple[Path, str]]:
+def project_files(folder: Path, dialect: str, format_: str, example: bool,
+                  enums: dict[str, str] | None = None) -> list[tuple[Path, str]]:
     """The files of a new project, by path (`example`: with init's commented example entity), for
-    `init`, and for `import`, which writes them together with the entities of a database."""
+    `init`, and for `import`, which writes them together with the entities of a database (`enums`:
+    the shared enum types it found, name -> its values as a YAML flow list)."""
     config = folder / CONFIG_NAME
     if config.exists():
         raise UserError.at(str(config), "a codegen project already exists here",
@@ -45,7 +47,7 @@ def project_files(folder: Path, dialect: str, format_: str, example: bool) -> li
                       keep_trailing_newline=True, trim_blocks=True)
     customer = folder / "entities" / "customer.yaml"
     schema_file = folder / SCHEMA_NAME
-    created = [(config, env.get_template("codegen.yaml.j2").render(dialect=dialect, format=format_))]
+    created = [(config, env.get_template("codegen.yaml.j2").render(dialect=dialect, format=format_, enums=enums))]
     if not schema_file.exists():
         # Editors with the YAML language server validate and complete entity files against it.
         created.append((schema_file, json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"))
