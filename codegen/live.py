@@ -14,7 +14,7 @@ from typing import Any
 
 from codegen.dialects.base import Dialect
 from codegen.model import Schema
-from codegen.naming import reflected
+from codegen.naming import listed, reflected
 
 LiveSchema = dict[str, Any]  # {"tables": {name: {...}}, "enums": {name: [values]}}
 
@@ -201,19 +201,7 @@ def computed_expression(computed: dict) -> str:
     runs on to the last parenthesis of the text when another column follows (one added later,
     with a CHECK): `id * 2) STORED, c5 TEXT CHECK (c5 IN ('a'`.
     """
-    text, depth, quote = str(computed.get("sqltext") or ""), 0, None
-    for at, char in enumerate(text):
-        if quote:
-            quote = None if char == quote else quote
-        elif char in "'\"`":
-            quote = char
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth < 0:
-                return text[:at].strip()
-    return text
+    return ", ".join(listed("(" + str(computed.get("sqltext") or "")))
 
 
 def _norm_order(order: str) -> str:

@@ -111,6 +111,30 @@ def _outside_literals(sql: str, replace_part) -> str:
     return "".join(out)
 
 
+def listed(sql: str) -> list[str]:
+    """The items between the first parenthesis of `sql` and the one that closes it, split at
+    top-level commas; quoted text ('a,b', "x)") is kept whole."""
+    depth, items, current, quote = 0, [], "", None
+    for char in sql[sql.index("(") + 1:]:
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"`[":
+            quote = "]" if char == "[" else char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        elif char == "," and depth == 0:
+            items.append(current.strip())
+            current = ""
+            continue
+        current += char
+    items.append(current.strip())
+    return items
+
+
 def rename_identifiers(sql: str | None, renames: dict[str, str]) -> str | None:
     """`sql` with renamed columns renamed, as the database rewrites a CHECK or an index predicate.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from codegen import naming
 from codegen.dialects import reserved
 from codegen.dialects.base import BASE_TYPES, Dialect, connected, fixed
 
@@ -134,7 +135,7 @@ class PostgreSQL(Dialect):
             quoted = found["name"]
             name = quoted[1:-1].replace('""', '"') if quoted.startswith('"') else quoted.lower()
             # the index is in its table's schema (an entity's `schema:`, else the default one)
-            schema = found["table"].rpartition(".")[0] if "." in found["table"] else None
+            schema = naming.split(found["table"])[0]
             invalid = conn.exec_driver_sql(
                 "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
                 "WHERE c.relname = %(name)s AND c.relnamespace = "

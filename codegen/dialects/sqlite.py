@@ -136,31 +136,7 @@ class SQLite(Dialect):
 
 def _index_keys(sql: str) -> list[str]:
     """The keys between the parentheses of `CREATE INDEX name ON table (keys)`."""
-    return [key[1:-1] if key.startswith("(") and key.endswith(")") else key for key in _listed(sql)]
-
-
-def _listed(sql: str) -> list[str]:
-    """The items between the first parenthesis of `sql` and the one that closes it, split at
-    top-level commas; quoted text ('a,b', "x)") is kept whole."""
-    depth, items, current, quote = 0, [], "", None
-    for char in sql[sql.index("(") + 1:]:
-        if quote:
-            quote = None if char == quote else quote
-        elif char in "'\"`[":
-            quote = "]" if char == "[" else char
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            if depth == 0:
-                break
-            depth -= 1
-        elif char == "," and depth == 0:
-            items.append(current.strip())
-            current = ""
-            continue
-        current += char
-    items.append(current.strip())
-    return items
+    return [key[1:-1] if key.startswith("(") and key.endswith(")") else key for key in naming.listed(sql)]
 
 
 _COLLATE = re.compile(r"\bCOLLATE\s+[\"`\[]?(\w+)", re.IGNORECASE)
@@ -174,7 +150,7 @@ def _collations(create_table: str) -> dict[str, str]:
     {'Name': 'NOCASE'}
     """
     found = {}
-    for item in _listed(create_table):
+    for item in naming.listed(create_table):
         if not item or _TABLE_CONSTRAINT.match(item):
             continue
         name = item.split()[0].strip('"`[]')
