@@ -216,20 +216,28 @@ def test_a_table_moved_into_a_new_schema_creates_it_first(postgres_db, project_f
     assert postgres_db.query(f"SELECT count(*) FROM pg_namespace WHERE nspname = '{sales}'") == [(0,)]
 
 
+def _online_event_in_sales(postgres_db, project_factory, code: str, rows: str) -> tuple:
+    """An online-mode project whose table `event` lives in `<test schema>_sales`, migrated, with
+    `rows` inserted: (project, the schema, the `--db` arguments, the entity text)."""
+    sales = f"{postgres_db.schema_name}_sales"
+    project = project_factory("postgresql")
+    project.write("codegen.yaml", "dialect: postgresql\npostgresql: {online: true}\n")
+    entity = f"entity: Event\nschema: {sales}\nfields:\n  id: {{type: integer, primary_key: true}}\n  code: {code}\n"
+    project.write("entities/event.yaml", entity)
+    assert project.run("generate", "-m", "event").exit_code == 0
+    db = ("--db", postgres_db.runner_url)
+    assert project.run("migrate", *db).exit_code == 0
+    postgres_db.apply(f"INSERT INTO {sales}.event (id, code) VALUES {rows}")
+    return project, sales, db, entity
+
+
 @pytest.mark.postgres
 def test_a_failed_concurrent_build_in_a_schema_is_dropped_and_built_again(postgres_db, project_factory):
     """Online mode: a unique index built CONCURRENTLY on a table in `sales` fails on duplicates and
     leaves an INVALID index there; the next `migrate` finds it in the table's schema (not the
     default one), drops it and builds it again."""
-    sales = f"{postgres_db.schema_name}_sales"
-    project = project_factory("postgresql")
-    project.write("codegen.yaml", "dialect: postgresql\npostgresql: {online: true}\n")
-    entity = f"entity: Event\nschema: {sales}\nfields:\n  id: {{type: integer, primary_key: true}}\n  code: {{type: string, length: 10}}\n"
-    project.write("entities/event.yaml", entity)
-    assert project.run("generate", "-m", "event").exit_code == 0
-    db = ("--db", postgres_db.runner_url)
-    assert project.run("migrate", *db).exit_code == 0
-    postgres_db.apply(f"INSERT INTO {sales}.event (id, code) VALUES (1, 'a'), (2, 'a')")
+    project, sales, db, entity = _online_event_in_sales(postgres_db, project_factory, "{type: string, length: 10}",
+                                                        "(1, 'a'), (2, 'a')")
     project.write("entities/event.yaml", entity.replace("length: 10}", "length: 10, unique: true}"))
     assert project.run("generate", "-m", "unique code").exit_code == 0
     assert "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_event_code ON " + sales in project.latest("up.sql")
@@ -269,15 +277,7 @@ def test_two_schemas_may_hold_tables_of_one_name(postgres_db, project_factory):
 def test_online_not_null_on_a_table_in_a_schema(postgres_db, project_factory):
     """Online mode proves NOT NULL with a helper check named after the table without its schema
     (found by the state machine: `codegen_nn_sales.event_code` was a syntax error)."""
-    sales = f"{postgres_db.schema_name}_sales"
-    project = project_factory("postgresql")
-    project.write("codegen.yaml", "dialect: postgresql\npostgresql: {online: true}\n")
-    entity = f"entity: Event\nschema: {sales}\nfields:\n  id: {{type: integer, primary_key: true}}\n  code: string?\n"
-    project.write("entities/event.yaml", entity)
-    assert project.run("generate", "-m", "event").exit_code == 0
-    db = ("--db", postgres_db.runner_url)
-    assert project.run("migrate", *db).exit_code == 0
-    postgres_db.apply(f"INSERT INTO {sales}.event (id, code) VALUES (1, 'a')")
+    project, _sales, db, entity = _online_event_in_sales(postgres_db, project_factory, "string?", "(1, 'a')")
     project.write("entities/event.yaml", entity.replace("code: string?", "code: {type: string, backfill: none}"))
     assert project.run("generate", "-m", "code required").exit_code == 0
     assert "codegen_nn_event_code" in project.latest("up.sql")
