@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal, Union
 
 from codegen.errors import Location
+from codegen.naming import split
 
 FK_ACTIONS = ("cascade", "restrict", "set_null", "set_default", "no_action")
 INTEGER_KINDS = ("smallint", "integer", "bigint")
@@ -242,7 +243,7 @@ class Schema:
     @property
     def schema_names(self) -> tuple[str, ...]:
         """The schemas the project's tables live in besides the default one (entity `schema:`)."""
-        return tuple(sorted({t.name.partition(".")[0] for t in self.managed_tables if "." in t.name}))
+        return tuple(sorted({split(t.name)[0] for t in self.managed_tables} - {None}))
 
     @property
     def enums(self) -> tuple[Enum, ...]:

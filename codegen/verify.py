@@ -115,13 +115,13 @@ def create_external_tables(dialect: Dialect, engine, tables: list) -> None:
         return
     from dataclasses import replace
 
-    from codegen.model import Schema
+    from codegen.naming import split
     from codegen.operations import CreateSchema, CreateTable
     from codegen.render import sql_environment
 
     env = sql_environment(dialect.name)
     # an external table in a schema of its own (`schema:`): the schema first
-    schemas = Schema(tuple(replace(t, external=False) for t in tables)).schema_names
+    schemas = sorted({split(t.name)[0] for t in tables} - {None})
     sql = "\n".join([*(env.get_template("create_schema.sql.j2").render(op=CreateSchema(s)) for s in schemas),
                       *(env.get_template("create_table.sql.j2").render(op=CreateTable(replace(t, foreign_keys=())))
                         for t in tables)])
